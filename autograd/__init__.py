@@ -1,0 +1,13 @@
+"""chainrule's engine: scalar reverse-mode automatic differentiation.
+
+>>> from autograd import Value
+>>> x = Value(2.0, label="x")
+>>> y = (x * x + 3).tanh()
+>>> y.backward()
+"""
+
+from autograd.functional import grad
+from autograd.ops import OPS, Op
+from autograd.value import Value, apply, dot, is_grad_enabled, no_grad, vsum
+
+__all__ = ["OPS", "Op", "Value", "apply", "dot", "grad", "is_grad_enabled", "no_grad", "vsum"]

@@ -1,0 +1,47 @@
+"""Walking a computation graph without recursion.
+
+Shared by ``backward()``, ``grad()``, the checks and the pictures, so every consumer sees
+the nodes in the same, deterministic order (parents before children, first parent first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograd.value import Value
+
+
+def topo_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each once, parents before the nodes computed from them.
+
+    An explicit stack replaces recursion, so a chain of a million nodes is fine. A node
+    reached twice (``x + x``, diamonds) is listed once; its edges are all kept in ``parents``.
+    """
+    order: list[Value] = []
+    seen = {root}
+    stack: list[tuple[Value, Iterator[Value]]] = [(root, iter(root.parents))]
+    while stack:
+        node, pending = stack[-1]
+        for parent in pending:
+            if parent not in seen:
+                seen.add(parent)
+                if parent.parents:
+                    stack.append((parent, iter(parent.parents)))
+                    break
+                order.append(parent)  # a leaf is finished as soon as it is seen
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def edges(order: list[Value]) -> Iterator[tuple[Value, Value, int]]:
+    """Each edge ``(parent, child, position)`` of the nodes in ``order``, one per parent slot.
+
+    ``x + x`` gives two edges from ``x``, at positions 0 and 1.
+    """
+    for child in order:
+        for position, parent in enumerate(child.parents):
+            yield parent, child, position

@@ -1,0 +1,278 @@
+"""Value: one float, the Values it was computed from, and the chain rule over them.
+
+A Value stores its ``data``, its ``parents`` (a tuple, so ``x + x`` keeps both edges) and the
+op that made it. Its local partials ``d self / d parent`` come from the op's rule in
+``autograd.ops`` and are computed when asked for, which keeps nodes small. Nodes hold no
+closures and no references to their children, so a graph nobody refers to is freed at once
+by reference counting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import ContextDecorator
+from numbers import Real
+from typing import Any
+
+from autograd.graph import topo_order
+from autograd.ops import OPS, Op
+
+Number = int | float
+
+_grad_enabled = True
+
+
+class no_grad(ContextDecorator):  # noqa: N801 (named like torch.no_grad, used like a function)
+    """Inside ``with no_grad():`` (or a function decorated ``@no_grad()``) ops build no graph.
+
+    Results are plain leaf Values: for inference and for optimizer updates.
+    """
+
+    def __enter__(self) -> no_grad:
+        global _grad_enabled
+        self._previous, _grad_enabled = _grad_enabled, False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _grad_enabled
+        _grad_enabled = self._previous
+
+
+def is_grad_enabled() -> bool:
+    """False inside ``no_grad()``."""
+    return _grad_enabled
+
+
+def _as_float(x: object, where: str) -> float:
+    """``x`` as a float, or a TypeError naming its type. bool is not data: it is almost
+    always a comparison that slipped in; write ``float(flag)`` to mean it."""
+    if type(x) is float:
+        return x
+    if isinstance(x, Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(f"{where} takes a real number (int or float), got {type(x).__name__}: {x!r}")
+
+
+def _lift(x: object) -> Value:
+    return x if isinstance(x, Value) else Value(_as_float(x, "a Value operation"))
+
+
+def _domain_error(op: Op, xs: Sequence[float], param: float | None, err: Exception) -> Exception:
+    args = [repr(x) for x in (*xs, *(() if param is None else (param,)))]
+    infix = len(args) == 2 and not op.symbol.isalpha()
+    call = f" {op.symbol} ".join(args) if infix else f"{op.name}({', '.join(args)})"
+    if isinstance(err, OverflowError):
+        return OverflowError(f"{call} overflows a float (results beyond 1.8e308 are not finite)")
+    need = f": {op.symbol} needs {op.requires}" if op.requires else ""
+    return type(err)(f"{call} is undefined ({err}){need}")
+
+
+def apply(op: Op, *args: object, param: float | None = None) -> Value:
+    """The one node constructor: run ``op`` forward on the inputs' floats and record the edge.
+
+    Numbers among ``args`` become leaf Values. Outside ``no_grad()`` the result remembers its
+    parents and op; inside it is a leaf.
+    """
+    parents = tuple(_lift(a) for a in args)
+    xs = [p.data for p in parents]
+    try:
+        out = op.forward(*xs) if param is None else op.forward(*xs, param)
+    except (ValueError, ArithmeticError) as err:
+        raise _domain_error(op, xs, param, err) from None
+    if not _grad_enabled:
+        return Value(out)
+    return Value(out, "", parents, op, param)
+
+
+def local_partials(node: Value, on_values: bool = False) -> tuple[Any, ...]:
+    """``d node / d parent`` for each parent, from the op's rule: floats, or Values (whose graph
+    can be differentiated again) when ``on_values``."""
+    op = node._op
+    if op is None:
+        return ()
+    out, xs = (node, node.parents) if on_values else (node.data, [p.data for p in node.parents])
+    return op.rule(out, *xs) if node._param is None else op.rule(out, *xs, node._param)
+
+
+def backward_error(node: Value, err: Exception) -> Exception:
+    """The error for a rule that failed during a backward pass, naming the node."""
+    args = ", ".join(repr(p.data) for p in node.parents)
+    return type(err)(f"backward through {node.op}({args}): the derivative is undefined ({err})")
+
+
+class Value:
+    """A scalar in a computation graph.
+
+    ``data`` is the float; ``grad`` is ``d root / d self`` after ``root.backward()``; ``label``
+    names it in pictures and errors; ``op`` is the name of the op that made it (``""`` for a
+    leaf); ``parents`` and ``partials`` are the Values it was computed from and the local
+    derivatives with respect to each.
+    """
+
+    __slots__ = ("_op", "_param", "data", "grad", "label", "parents")
+
+    def __init__(
+        self,
+        data: Number,
+        label: str = "",
+        _parents: tuple[Value, ...] = (),
+        _op: Op | None = None,
+        _param: float | None = None,
+    ) -> None:
+        self.data = data if type(data) is float else _as_float(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self.parents = _parents
+        self._op = _op
+        self._param = _param
+
+    @property
+    def op(self) -> str:
+        """The op's name, ``""`` for a leaf."""
+        return "" if self._op is None else self._op.name
+
+    @property
+    def param(self) -> float | None:
+        """The op's number parameter (``powc``'s exponent, ``leaky_relu``'s slope), or None."""
+        return self._param
+
+    @property
+    def partials(self) -> tuple[float, ...]:
+        """``d self / d parent`` for each parent, in the order of ``parents``."""
+        return local_partials(self)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        op = f", op={self.op!r}" if self._op is not None else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
+
+    # arithmetic: numbers on either side become leaf Values
+    def __add__(self, other: Value | Number) -> Value:
+        return apply(ADD, self, other)
+
+    def __radd__(self, other: Number) -> Value:
+        return apply(ADD, other, self)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return apply(SUB, self, other)
+
+    def __rsub__(self, other: Number) -> Value:
+        return apply(SUB, other, self)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        return apply(MUL, self, other)
+
+    def __rmul__(self, other: Number) -> Value:
+        return apply(MUL, other, self)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return apply(DIV, self, other)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return apply(DIV, other, self)
+
+    def __pow__(self, exponent: Value | Number) -> Value:
+        if isinstance(exponent, Value):
+            return apply(POW, self, exponent)
+        return apply(POWC, self, param=_as_float(exponent, "the exponent of **"))
+
+    def __rpow__(self, base: Number) -> Value:
+        return apply(POW, base, self)
+
+    def __neg__(self) -> Value:
+        return apply(NEG, self)
+
+    def __abs__(self) -> Value:
+        return apply(ABS, self)
+
+    # named functions
+    def exp(self) -> Value:
+        """e^x; raises OverflowError above x = 709.78."""
+        return apply(EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm, for x > 0."""
+        return apply(LOG, self)
+
+    def sqrt(self) -> Value:
+        """Square root, for x >= 0."""
+        return apply(SQRT, self)
+
+    def tanh(self) -> Value:
+        """tanh(x) = (e^x - e^-x) / (e^x + e^-x); d/dx = 1 - tanh(x)^2."""
+        return apply(TANH, self)
+
+    def sigmoid(self) -> Value:
+        """sigma(x) = 1 / (1 + e^-x); d/dx = sigma(x) (1 - sigma(x))."""
+        return apply(SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(x, 0); the derivative at 0 is taken as 0."""
+        return apply(RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, slope * x otherwise."""
+        return apply(LEAKY_RELU, self, param=_as_float(slope, "leaky_relu's slope"))
+
+    def softplus(self) -> Value:
+        """log(1 + e^x), computed without overflow; d/dx = sigma(x)."""
+        return apply(SOFTPLUS, self)
+
+    def sin(self) -> Value:
+        """sin(x); d/dx = cos(x)."""
+        return apply(SIN, self)
+
+    def cos(self) -> Value:
+        """cos(x); d/dx = -sin(x)."""
+        return apply(COS, self)
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Add ``grad * d self / d leaf`` to every leaf's ``.grad`` (the chain rule, once per edge).
+
+        Interior nodes get fresh gradients on every call, so calling backward twice adds to the
+        leaves exactly what two separate passes would; leaves keep accumulating until zeroed.
+        """
+        order = topo_order(self)
+        for node in order:
+            if node.parents:
+                node.grad = 0.0
+        self.grad += _as_float(grad, "backward's grad")
+        node = self
+        try:
+            for node in reversed(order):
+                g = node.grad
+                if g and node.parents:  # a zero gradient contributes nothing
+                    for parent, d in zip(node.parents, local_partials(node), strict=True):
+                        parent.grad += d * g
+        except (ValueError, ArithmeticError) as err:
+            raise backward_error(node, err) from None
+
+
+def vsum(terms: Iterable[Value | Number]) -> Value:
+    """sum_i x_i as one node with one edge per term (``sum()`` would make a chain of adds)."""
+    return apply(SUM, *terms)
+
+
+def dot(
+    weights: Sequence[Value | Number],
+    inputs: Sequence[Value | Number],
+    bias: Value | Number | None = None,
+) -> Value:
+    """sum_i w_i x_i (+ b) as one node: a neuron's weighted sum z = w . x + b."""
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"dot needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
+        )
+    return apply(DOT, *weights, *inputs, *(() if bias is None else (bias,)))
+
+
+ADD, SUB, MUL, DIV, NEG, POW, POWC = (
+    OPS[n] for n in ("add", "sub", "mul", "div", "neg", "pow", "powc")
+)
+EXP, LOG, SQRT, ABS, TANH, SIGMOID = (
+    OPS[n] for n in ("exp", "log", "sqrt", "abs", "tanh", "sigmoid")
+)
+RELU, LEAKY_RELU, SOFTPLUS, SIN, COS = (
+    OPS[n] for n in ("relu", "leaky_relu", "softplus", "sin", "cos")
+)
+SUM, DOT = OPS["sum"], OPS["dot"]
