@@ -6,8 +6,23 @@
 >>> y.backward()
 """
 
+from autograd.check import GradcheckError, gradcheck, gradgradcheck, numeric_grad
 from autograd.functional import grad
 from autograd.ops import OPS, Op
 from autograd.value import Value, apply, dot, is_grad_enabled, no_grad, vsum
 
-__all__ = ["OPS", "Op", "Value", "apply", "dot", "grad", "is_grad_enabled", "no_grad", "vsum"]
+__all__ = [
+    "OPS",
+    "GradcheckError",
+    "Op",
+    "Value",
+    "apply",
+    "dot",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "is_grad_enabled",
+    "no_grad",
+    "numeric_grad",
+    "vsum",
+]
