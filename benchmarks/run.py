@@ -1,0 +1,113 @@
+"""Benchmarks: plain floats, micrograd and chainrule side by side, in one process.
+
+    python benchmarks/run.py            # the full run (a few minutes)
+    python benchmarks/run.py --quick    # a smoke run (seconds)
+
+Engines run interleaved (A B C A B C ...) so a slow phase of the machine hits all of them;
+each number is a median over the repeats. Before any timing, every engine must compute the
+same loss and gradients (to 1e-9). Ratios come last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import sys
+from collections.abc import Callable
+from importlib.metadata import version
+from typing import Any
+
+import chain
+import dag
+import measure
+import mlp
+
+Engines = dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]]
+Row = tuple[str, str, float, float, float]  # workload, engine, seconds, gc share, nodes
+
+
+def check_same(workload: str, engines: Engines) -> None:
+    """Every engine's loss, and every differentiating engine's gradients, agree to 1e-9."""
+    results = {name: run(prepare()) for name, (prepare, run) in engines.items()}
+    ref_loss, ref_grads = results["chainrule"]
+    for name, (loss, grads) in results.items():
+        pairs = [(loss, ref_loss)] + (list(zip(grads, ref_grads, strict=True)) if grads else [])
+        bad = [(a, b) for a, b in pairs if not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)]
+        if bad:
+            raise SystemExit(f"{workload}: {name} disagrees with chainrule: {bad[:3]}")
+
+
+def time_workload(workload: str, engines: Engines, repeats: int, nodes: int) -> list[Row]:
+    check_same(workload, engines)
+    medians = measure.interleaved(engines, repeats)
+    return [(workload, name, sec, share, nodes) for name, (sec, share) in medians.items()]
+
+
+def memory_rows(n_nodes: int) -> list[str]:
+    engines, nodes = dag.engines(n_nodes), dag.node_count(n_nodes)
+    lines = []
+    for name in ("micrograd", "chainrule"):
+        peak = measure.peak_bytes(*engines[name])
+        lines.append(f"| random DAG, {nodes} nodes | {name} | {peak / nodes:.0f} bytes per node |")
+    return lines
+
+
+def print_table(rows: list[Row]) -> None:
+    print("| workload | engine | median time | us per node | time in cyclic GC |")
+    print("|---|---|---:|---:|---:|")
+    for workload, name, sec, share, nodes in rows:
+        per_node = f"{sec / nodes * 1e6:.3f}" if nodes else "-"
+        print(f"| {workload} | {name} | {sec * 1e3:.2f} ms | {per_node} | {share:.1%} |")
+
+
+def print_ratios(rows: list[Row], chain_sizes: list[int]) -> None:
+    sec = {(w, n): s for w, n, s, _, _ in rows}
+    mlp_w, dag_w = "MLP step", "random DAG"
+    print("\nratios (from this run)")
+    for w in (mlp_w, dag_w):
+        print(f"- {w}: micrograd / chainrule = {sec[w, 'micrograd'] / sec[w, 'chainrule']:.1f}x; "
+              f"chainrule / floats = {sec[w, 'chainrule'] / sec[w, 'floats']:.1f}x")  # fmt: skip
+    per_node = {n: sec[f"chain {n:.0e}", "chainrule"] / n for n in chain_sizes}
+    small, large = chain_sizes[1] if len(chain_sizes) > 1 else chain_sizes[0], chain_sizes[-1]
+    print(f"- chain: time per node at {large:.0e} / at {small:.0e} = "
+          f"{per_node[large] / per_node[small]:.2f}x")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
+    parser.add_argument("--repeats", type=int, help="timed runs per engine (median taken)")
+    args = parser.parse_args(argv)
+    repeats = args.repeats or (3 if args.quick else 15)
+    dag_nodes = 2_000 if args.quick else 20_000
+    chain_sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
+    sys.setrecursionlimit(100_000)  # micrograd's topological sort recurses once per level
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    print(f"{python}, micrograd {version('micrograd')}, chainrule {version('chainrule')}, {_cpu()}")
+    rows = time_workload("MLP step", mlp.engines(), repeats, 0)
+    rows += time_workload("random DAG", dag.engines(dag_nodes), repeats, dag.node_count(dag_nodes))
+    for n in chain_sizes:
+        engines = chain.engines(n)
+        del engines["micrograd"]  # beyond its depth limit (below)
+        rows += time_workload(f"chain {n:.0e}", engines, max(3, repeats // (n // 10_000 or 1)), n)
+    print_table(rows)
+    print("\n| workload | engine | tracemalloc peak over forward + backward |\n|---|---|---:|")
+    print("\n".join(memory_rows(dag_nodes)))
+    sys.setrecursionlimit(1_000)
+    print(f"\nmicrograd's deepest chain: {chain.micrograd_depth_limit()} nodes "
+          "(RecursionError beyond, at the default recursion limit)")  # fmt: skip
+    print_ratios(rows, chain_sizes)
+
+
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            models = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+        return f"{models[0]} x {len(models)}"
+    except (OSError, IndexError):
+        return platform.processor() or "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()
