@@ -1,0 +1,225 @@
+"""Hypothesis strategies for property-testing gradients (needs ``pip install 'chainrule[check]'``).
+
+``floats_in(domain, avoid=kinks)`` draws inputs for one op; ``expressions()`` draws random
+computation graphs over the op table, with reused inputs and shared subexpressions, each op
+applied only to arguments inside its table ``domain`` box and away from its ``kinks`` at the
+drawn point. An ``Expression`` carries ``inputs`` (floats), ``fn`` (builds the graph from one
+Value per input and returns the output Value), ``text`` (readable, for reports) and, through
+``symbolic(expr)``, the same function in sympy for exact derivatives::
+
+    @given(expressions())
+    def test_gradients(e):
+        assert gradcheck(e.fn, e.inputs)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+try:
+    from hypothesis import assume
+    from hypothesis import strategies as st
+except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
+    raise ImportError(
+        "autograd.testing needs hypothesis, which is not installed: "
+        "pip install 'chainrule[check]' (hypothesis and sympy)"
+    ) from err
+
+from autograd.ops import OPS, Interval, Op
+from autograd.value import Value, apply
+
+KINK_MARGIN = 1e-3  # far beyond gradcheck's eps = 1e-6, so differences never straddle a kink
+NARY_ARITIES = (1, 2, 3, 5)  # the arities the op tests give n-ary ops (sum, dot)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One op node: the op's name in ``OPS``, the positions of its arguments among the
+    expression's nodes (inputs first, then steps in order) and its number parameter."""
+
+    op: str
+    args: tuple[int, ...]
+    param: float | None = None
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A computation graph over ``len(inputs)`` inputs, evaluated at ``inputs``; its output
+    is the last step (the last input when there are no steps)."""
+
+    inputs: tuple[float, ...]
+    steps: tuple[Step, ...]
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The expression in readable notation, shared subexpressions written out in full."""
+        return _render(self)
+
+    @property
+    def fn(self) -> Callable[..., Value]:
+        """A function building the graph from one Value (or number) per input."""
+
+        def fn(*xs: Value | float) -> Value:
+            nodes = [x if isinstance(x, Value) else Value(x) for x in xs]
+            for step in self.steps:
+                args = (nodes[i] for i in step.args)
+                nodes.append(apply(OPS[step.op], *args, param=step.param))
+            return nodes[-1]
+
+        fn.__name__ = fn.__qualname__ = self.text
+        return fn
+
+    def __repr__(self) -> str:
+        at = ", ".join(f"x{i}={x!r}" for i, x in enumerate(self.inputs))
+        return f"Expression({self.text!r} at {at})"
+
+
+def symbolic(expr: Expression) -> Any:
+    """The same function as a sympy expression over real symbols ``x0, x1, ...`` (sympy is
+    imported here, never by the engine). Number parameters become exact rationals."""
+    import sympy as sp
+
+    nodes: list[Any] = list(symbols(len(expr.inputs)))
+    for step in expr.steps:
+        params = () if step.param is None else (sp.Rational(repr(step.param)),)
+        nodes.append(OPS[step.op].symbolic(sp, *(nodes[i] for i in step.args), *params))
+    return nodes[-1]
+
+
+def symbols(n: int) -> tuple[Any, ...]:
+    """The sympy symbols ``x0 .. x(n-1)`` (real) that ``symbolic`` uses."""
+    import sympy as sp
+
+    return tuple(sp.Symbol(f"x{i}", real=True) for i in range(n))
+
+
+def floats_in(
+    domain: Interval, avoid: Sequence[float] = (), margin: float = KINK_MARGIN
+) -> st.SearchStrategy[float]:
+    """Floats in the closed interval ``domain``, at least ``margin`` from each point of
+    ``avoid`` (an op's kinks), never NaN, infinite or subnormal."""
+    lo, hi = domain
+    edges = [lo, *(p for k in sorted(avoid) if lo < k < hi for p in (k - margin, k + margin)), hi]
+    pieces = list(zip(edges[::2], edges[1::2], strict=True))
+    return st.one_of(*(st.floats(a, b, allow_subnormal=False) for a, b in pieces if a <= b))
+
+
+def boxes(op: Op, arity: int) -> tuple[Interval, ...]:
+    """The sampling box of each of ``arity`` inputs (an n-ary op's one box, repeated)."""
+    return op.domain if len(op.domain) == arity else op.domain[:1] * arity
+
+
+def op_cases(ops: Sequence[str] | None = None) -> Iterator[tuple[str, int, float | None]]:
+    """``(op name, arity, param)`` for every row: n-ary ops at ``NARY_ARITIES``, ops with a
+    parameter at each of their ``params``."""
+    for op in _rows(ops):
+        for arity in (op.arity,) if op.arity else NARY_ARITIES:
+            for param in op.params or (None,):
+                yield op.name, arity, param
+
+
+def op_calls(name: str, arity: int, param: float | None = None) -> st.SearchStrategy[Expression]:
+    """One application of op ``name`` to inputs inside its domain, away from its kinks."""
+    op = OPS[name]
+    inputs = st.tuples(*(floats_in(box, op.kinks) for box in boxes(op, arity)))
+    return inputs.map(lambda xs: Expression(xs, (Step(name, tuple(range(arity)), param),)))
+
+
+def expressions(
+    ops: Sequence[str] | None = None,
+    max_leaves: int = 8,
+    n_inputs: int = 2,
+    domain: Interval = (-3.0, 3.0),
+) -> st.SearchStrategy[Expression]:
+    """Random graphs over ``ops`` (names in ``OPS``, all by default) on ``n_inputs`` inputs
+    drawn from ``domain``, with at most ``max_leaves`` leaves when written out as a tree.
+
+    Each step applies an op to earlier nodes (any input or earlier result, so inputs are
+    reused and diamonds form); a step whose arguments would leave the op's domain box, come
+    within ``KINK_MARGIN`` of a kink or exceed ``max_leaves`` is dropped, so the graph is in
+    its domain at ``inputs`` by construction. Steps the output does not use are removed.
+    """
+    rows = _rows(ops)
+    if max_leaves < 1 or n_inputs < 1:
+        raise ValueError(
+            f"expressions needs max_leaves >= 1 and n_inputs >= 1, got {max_leaves} and {n_inputs}"
+        )
+    return _draw_expression(rows, max_leaves, n_inputs, domain)
+
+
+@st.composite
+def _draw_expression(
+    draw: st.DrawFn, rows: list[Op], max_leaves: int, n_inputs: int, domain: Interval
+) -> Expression:
+    inputs = draw(st.tuples(*[floats_in(domain)] * n_inputs))
+    values, leaves, steps = list(inputs), [1] * n_inputs, []
+    for _ in range(draw(st.integers(1, 2 * max_leaves))):
+        op = draw(st.sampled_from(rows))
+        arity = op.arity or draw(st.integers(2, 4))
+        # the first argument counts back from the newest node, so steps tend to build on
+        # each other (and the output uses most of them); the others count from x0
+        last = len(values) - 1
+        first = last - draw(st.integers(0, min(last, 2)))
+        args = (first, *(draw(st.integers(0, last)) for _ in range(arity - 1)))
+        param = draw(st.sampled_from(op.params)) if op.params else None
+        xs = [values[i] for i in args]
+        if sum(leaves[i] for i in args) > max_leaves or not _fits(op, xs):
+            continue
+        values.append(op.forward(*xs) if param is None else op.forward(*xs, param))
+        leaves.append(sum(leaves[i] for i in args))
+        steps.append(Step(op.name, args, param))
+    assume(steps)  # rare: every drawn step fell outside its op's domain
+    return Expression(inputs, _prune(steps, n_inputs))
+
+
+def _rows(ops: Sequence[str] | None) -> list[Op]:
+    unknown = [name for name in ops or () if name not in OPS]
+    if unknown:
+        raise ValueError(f"unknown op(s) {unknown}: the op table has {sorted(OPS)}")
+    return [OPS[name] for name in ops] if ops is not None else list(OPS.values())
+
+
+def _fits(op: Op, xs: Sequence[float]) -> bool:
+    """Inside the op's sampling box and at least KINK_MARGIN away from its kinks."""
+    inside = all(lo <= x <= hi for x, (lo, hi) in zip(xs, boxes(op, len(xs)), strict=True))
+    return inside and all(abs(x - k) >= KINK_MARGIN for x in xs for k in op.kinks)
+
+
+def _prune(steps: list[Step], n_inputs: int) -> tuple[Step, ...]:
+    """Only the steps the last one depends on, with their argument positions renumbered."""
+    needed = {n_inputs + len(steps) - 1}
+    for k in reversed(range(len(steps))):
+        if n_inputs + k in needed:
+            needed.update(steps[k].args)
+    position = {i: i for i in range(n_inputs)}
+    kept: list[Step] = []
+    for k, step in enumerate(steps):
+        if n_inputs + k in needed:
+            position[n_inputs + k] = n_inputs + len(kept)
+            kept.append(replace(step, args=tuple(position[i] for i in step.args)))
+    return tuple(kept)
+
+
+def _render(expr: Expression) -> str:
+    """Function calls as ``sin(a)``; infix ops with their operands in parentheses unless
+    those are inputs or calls."""
+    texts, atomic = [f"x{i}" for i in range(len(expr.inputs))], [True] * len(expr.inputs)
+    for step in expr.steps:
+        op, args = OPS[step.op], [texts[i] for i in step.args]
+        params = [] if step.param is None else [repr(step.param)]
+        if op.name == "dot":  # dot(weights, inputs[, bias]), as autograd.dot is called
+            n = len(args) // 2
+            args = [f"[{', '.join(args[:n])}]", f"[{', '.join(args[n : 2 * n])}]", *args[2 * n :]]
+        if op.symbol.isidentifier():
+            texts.append(f"{op.symbol}({', '.join(args + params)})")
+        else:
+            operands = [a if atomic[i] else f"({a})" for a, i in zip(args, step.args, strict=True)]
+            unary = len(operands) == 1 and not params
+            texts.append(
+                f"{op.symbol}{operands[0]}" if unary else f" {op.symbol} ".join(operands + params)
+            )
+        atomic.append(op.symbol.isidentifier())
+    return texts[-1]
