@@ -8,3 +8,60 @@ if not hasattr(_autograd, "Value"):  # PyPI's unrelated `autograd` shadows chain
         "package named 'autograd' is installed in this environment. Install chainrule in a "
         "dedicated virtual environment (or 'pip uninstall autograd')."
     )
+
+from nn import data, init, losses, optim, schedules
+from nn.data import batches, train_test_split
+from nn.io import ModelFileError, load, save
+from nn.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    l1_penalty,
+    l2_penalty,
+    mse_loss,
+    squared_error,
+)
+from nn.module import MLP, Dropout, Layer, Module, Neuron
+from nn.optim import SGD, Adam, AdamW, RMSprop, clip_grad_norm, clip_grad_value
+from nn.schedules import CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR
+from nn.train import History, evaluate, fit
+
+__all__ = [
+    "MLP",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "CosineAnnealingLR",
+    "Dropout",
+    "ExponentialLR",
+    "History",
+    "Layer",
+    "LinearWarmup",
+    "ModelFileError",
+    "Module",
+    "Neuron",
+    "RMSprop",
+    "StepLR",
+    "batches",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "clip_grad_norm",
+    "clip_grad_value",
+    "cross_entropy",
+    "data",
+    "evaluate",
+    "fit",
+    "hinge_loss",
+    "init",
+    "l1_penalty",
+    "l2_penalty",
+    "load",
+    "losses",
+    "mse_loss",
+    "optim",
+    "save",
+    "schedules",
+    "squared_error",
+    "train_test_split",
+]

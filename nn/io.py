@@ -1,0 +1,138 @@
+"""Saving and loading models as JSON (never pickle: loading a file runs no code).
+
+A file holds a format name and version, the MLP's architecture and its weights by dotted
+name. ``save`` writes atomically (a temporary file in the same folder, then ``os.replace``),
+so a crash mid-write leaves the previous file intact. ``load`` checks everything and raises
+``ModelFileError`` naming the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nn.module import MLP
+
+FORMAT = "chainrule.mlp"
+VERSION = 1
+PathLike = str | os.PathLike[str]
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be loaded: the message names the file and the problem."""
+
+
+def save(model: MLP, path: PathLike) -> Path:
+    """Write ``model`` to ``path`` as JSON (weights as exact decimal floats); returns the path."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"save writes an MLP, got {type(model).__name__}")
+    weights = model.state_dict()
+    bad = [name for name, w in weights.items() if not math.isfinite(w)]
+    if bad:
+        raise ValueError(
+            f"cannot save a model with non-finite weights: {bad[0]} = {weights[bad[0]]}"
+        )
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "architecture": _architecture(model),
+        "weights": weights,
+    }
+    path = Path(path)
+    _write_atomic(path, json.dumps(document, indent=1) + "\n")
+    return path
+
+
+def _architecture(model: MLP) -> dict[str, Any]:
+    return {
+        "nin": model.nin,
+        "nouts": model.nouts,
+        "activation": model.activation,
+        "output_activation": model.output_activation,
+        "dropout": model.dropout.p,
+    }
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(path: PathLike) -> MLP:
+    """Read a model written by ``save``. Raises ``ModelFileError`` for a file that is not
+    valid JSON, has an unknown format or version, lacks a field, or whose weights are missing,
+    extra, not numbers or not finite."""
+    path = Path(path)
+    document = _read_json(path)
+    model = _build(path, _field(path, document, "architecture", dict))
+    weights = _field(path, document, "weights", dict)
+    expected = model.state_dict()
+    missing = [n for n in expected if n not in weights]
+    extra = [n for n in weights if n not in expected]
+    if missing or extra:
+        detail = f"missing {missing[0]!r}" if missing else f"unexpected {extra[0]!r}"
+        raise ModelFileError(
+            f"{path}: the architecture needs {len(expected)} weights, "
+            f"the file has {len(weights)} ({detail})"
+        )
+    for name, w in weights.items():
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w):
+            raise ModelFileError(f"{path}: weight {name!r} must be a finite number, got {w!r}")
+    model.load_state_dict(weights)
+    return model
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        # NaN and Infinity are not JSON; read them as NaN so the weight check names them.
+        document = json.loads(text, parse_constant=lambda _: math.nan)
+    except json.JSONDecodeError as err:
+        raise ModelFileError(
+            f"{path}: not valid JSON (truncated or not a model file?): {err}"
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        found = document.get("format") if isinstance(document, dict) else type(document).__name__
+        raise ModelFileError(
+            f"{path}: not a chainrule model file (format {found!r}, expected {FORMAT!r})"
+        )
+    version = document.get("version")
+    if version != VERSION:
+        raise ModelFileError(
+            f"{path}: unknown format version {version!r} (this chainrule reads version {VERSION})"
+        )
+    return document
+
+
+def _field(path: Path, mapping: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    if key not in mapping:
+        raise ModelFileError(f"{path}: missing field {key!r}")
+    if not isinstance(mapping[key], kind) or isinstance(mapping[key], bool):
+        kinds = " or ".join(t.__name__ for t in (kind if isinstance(kind, tuple) else (kind,)))
+        raise ModelFileError(f"{path}: field {key!r} must be {kinds}, got {mapping[key]!r}")
+    return mapping[key]
+
+
+def _build(path: Path, arch: dict[str, Any]) -> MLP:
+    kinds = {"nin": int, "nouts": list, "activation": str, "output_activation": str}
+    fields = {key: _field(path, arch, key, kind) for key, kind in kinds.items()}
+    dropout = _field(path, arch, "dropout", (int, float)) if "dropout" in arch else 0.0
+    try:
+        return MLP(**fields, dropout=dropout, init="uniform", seed=0)
+    except (ValueError, TypeError) as err:
+        raise ModelFileError(f"{path}: bad architecture: {err}") from None

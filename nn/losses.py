@@ -1,0 +1,132 @@
+"""Loss functions and penalties, as plain functions over Values.
+
+Each loss takes a batch: ``outputs`` (one model output per example: a Value, or a list of
+Values for several outputs) and ``targets`` (a number or a list of numbers per example; a
+class index for ``cross_entropy``). ``reduction`` is ``"mean"`` (over examples) or ``"sum"``.
+Sums are single ``vsum`` nodes, so the graph stays shallow.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+from autograd import Value, vsum
+
+Target = float | Sequence[float]
+Outputs = Sequence[Value | Sequence[Value]]
+LossFn = Callable[..., Value]
+
+
+def _pairs(outputs: Outputs, targets: Sequence[Target], loss: str) -> list[tuple[Value, float]]:
+    """``(a, y)`` for every output unit of every example, checking the shapes agree."""
+    if len(outputs) != len(targets):
+        raise ValueError(f"{loss}: {len(outputs)} outputs but {len(targets)} targets")
+    pairs: list[tuple[Value, float]] = []
+    for i, (out, target) in enumerate(zip(outputs, targets, strict=True)):
+        outs = [out] if isinstance(out, Value) else list(out)
+        ys = [target] if isinstance(target, (int, float)) else list(target)
+        if len(outs) != len(ys):
+            raise ValueError(f"{loss}: example {i} has {len(outs)} outputs but {len(ys)} targets")
+        pairs.extend(zip(outs, [float(y) for y in ys], strict=True))
+    return pairs
+
+
+def _reduce(terms: list[Value], n: int, reduction: str) -> Value:
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+    total = vsum(terms)
+    return total * (1.0 / n) if reduction == "mean" and n else total
+
+
+def mse_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "mean") -> Value:
+    """Mean squared error: L = mean over examples of sum_j (a_j - y_j)^2."""
+    terms = [(a - y) ** 2 for a, y in _pairs(outputs, targets, "mse_loss")]
+    return _reduce(terms, len(outputs), reduction)
+
+
+def squared_error(outputs: Outputs, targets: Sequence[Target], reduction: str = "sum") -> Value:
+    """The seeds' loss L = 1/2 ||y - a||^2, whose gradient dL/da is a - y; summed over the
+    batch by default."""
+    terms = [0.5 * (a - y) ** 2 for a, y in _pairs(outputs, targets, "squared_error")]
+    return _reduce(terms, len(outputs), reduction)
+
+
+def _log_clamped(a: Value) -> Value:
+    # As PyTorch does, log(a) is clamped at -100 so a saturated probability (exactly 0.0)
+    # gives a large finite loss instead of a domain error.
+    return a.log() if a.data > math.exp(-100.0) else Value(-100.0)
+
+
+def binary_cross_entropy(
+    outputs: Outputs, targets: Sequence[Target], reduction: str = "mean"
+) -> Value:
+    """L = -(y log a + (1 - y) log(1 - a)) for probabilities a (e.g. sigmoid outputs).
+
+    Through a sigmoid, dL/dz = a - y. Prefer ``binary_cross_entropy_with_logits`` on z, which
+    never loses precision when a is close to 0 or 1.
+    """
+    terms = [
+        -(y * _log_clamped(a) + (1.0 - y) * _log_clamped(1.0 - a))
+        for a, y in _pairs(outputs, targets, "binary_cross_entropy")
+    ]
+    return _reduce(terms, len(outputs), reduction)
+
+
+def binary_cross_entropy_with_logits(
+    outputs: Outputs, targets: Sequence[Target], reduction: str = "mean"
+) -> Value:
+    """Binary cross-entropy on logits z: L = softplus(z) - y z = log(1 + e^z) - y z, which
+    equals -(y log sigma(z) + (1 - y) log(1 - sigma(z))) without overflow; dL/dz = sigma(z) - y."""
+    terms = [
+        a.softplus() - y * a
+        for a, y in _pairs(outputs, targets, "binary_cross_entropy_with_logits")
+    ]
+    return _reduce(terms, len(outputs), reduction)
+
+
+def hinge_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "mean") -> Value:
+    """Max-margin loss for labels y in {-1, +1}: L = relu(1 - y s) (micrograd's moons demo)."""
+    pairs = _pairs(outputs, targets, "hinge_loss")
+    bad = [y for _, y in pairs if y not in (-1.0, 1.0)]
+    if bad:
+        raise ValueError(f"hinge_loss needs targets -1 or +1, got {bad[0]!r}")
+    return _reduce([(1.0 - y * s).relu() for s, y in pairs], len(outputs), reduction)
+
+
+def logsumexp(logits: Sequence[Value]) -> Value:
+    """log sum_j e^(z_j), computed as m + log sum_j e^(z_j - m) with m = max z so no
+    exponential overflows."""
+    m = max(z.data for z in logits)
+    return vsum([(z - m).exp() for z in logits]).log() + m
+
+
+def log_softmax(logits: Sequence[Value]) -> list[Value]:
+    """log p_k = z_k - logsumexp(z)."""
+    lse = logsumexp(logits)
+    return [z - lse for z in logits]
+
+
+def cross_entropy(
+    outputs: Sequence[Sequence[Value]], targets: Sequence[int], reduction: str = "mean"
+) -> Value:
+    """Softmax cross-entropy over several outputs: L = -log softmax(z)_y for class index y."""
+    if len(outputs) != len(targets):
+        raise ValueError(f"cross_entropy: {len(outputs)} outputs but {len(targets)} targets")
+    terms = []
+    for i, (logits, y) in enumerate(zip(outputs, targets, strict=True)):
+        if isinstance(logits, Value) or type(y) is not int or not 0 <= y < len(logits):
+            k = 1 if isinstance(logits, Value) else len(logits)
+            raise ValueError(f"cross_entropy: example {i} has {k} logits and class {y!r}")
+        terms.append(logsumexp(logits) - logits[y])
+    return _reduce(terms, len(outputs), reduction)
+
+
+def l1_penalty(params: Iterable[Value]) -> Value:
+    """sum |w|: pushes weights to exactly 0 (sparse models)."""
+    return vsum([abs(p) for p in params])
+
+
+def l2_penalty(params: Iterable[Value]) -> Value:
+    """sum w^2: weight decay; its gradient 2w shrinks every weight toward 0."""
+    return vsum([p * p for p in params])
