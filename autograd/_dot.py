@@ -1,0 +1,218 @@
+"""DOT text for a computation graph (standard library only).
+
+Nodes are numbered in the order :func:`autograd.graph.topo_order` walks them (``n0``,
+``n1``, ...; an op drawn apart from its value is ``n7op``; a group ``g0``), never by ``id()``,
+so the same graph always gives the same text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from autograd._groups import GroupBy, assign_groups, frames, members_in_order
+from autograd._style import (
+    ACCENT,
+    FADED,
+    FONT,
+    INK,
+    gradient_fill,
+    group_cells,
+    number,
+    op_text,
+    table,
+    value_cells,
+)
+from autograd.graph import topo_order
+from autograd.value import Value, local_partials
+
+
+@dataclass(frozen=True)
+class DrawOptions:
+    """What a picture shows; see :func:`autograd.viz.to_dot`. ``grads``, ``active`` and
+    ``processed`` draw one step of a backward pass (gradients so far, the node being
+    processed, the nodes whose contributions have been passed on)."""
+
+    rankdir: str = "LR"
+    ops: str = "separate"
+    edge_labels: bool = False
+    color: bool = True
+    highlight: Value | None = None
+    group_by: GroupBy | None = None
+    max_nodes: int | None = 1000
+    precision: int = 4
+    grads: Mapping[Value, float] | None = None
+    active: Value | None = None
+    processed: frozenset[Value] | None = None
+
+    def __post_init__(self) -> None:
+        if self.rankdir not in ("LR", "TB"):
+            raise ValueError(f"rankdir must be 'LR' or 'TB', got {self.rankdir!r}")
+        if self.ops not in ("separate", "folded"):
+            raise ValueError(f"ops must be 'separate' or 'folded', got {self.ops!r}")
+        if isinstance(self.precision, bool) or not 1 <= int(self.precision) <= 17:
+            raise ValueError(f"precision must be an int from 1 to 17, got {self.precision!r}")
+        if self.max_nodes is not None and self.max_nodes < 1:
+            raise ValueError(f"max_nodes must be positive or None, got {self.max_nodes!r}")
+
+
+class Scene:
+    """One graph being drawn: node numbers, gradients, groups, highlight."""
+
+    def __init__(self, root: Value, opts: DrawOptions) -> None:
+        self.root, self.opts = root, opts
+        self.order = topo_order(root)
+        self.number = {node: i for i, node in enumerate(self.order)}
+        self.groups = assign_groups(self.order, opts.group_by) if opts.group_by else {}
+        self.members = members_in_order(self.order, self.groups)
+        self.group_id = {name: f"g{k}" for k, name in enumerate(self.members)}
+        self.lit = set(topo_order(opts.highlight)) if opts.highlight is not None else None
+        self.scale = self._color_scale() if opts.color else 0.0
+        self.backward_done = opts.processed is not None or self.grad(root) not in (None, 0.0)
+
+    def _color_scale(self) -> float:
+        """The largest |grad| below the root (whose gradient, the seed, is 1 by definition)."""
+        below = self.order[:-1] or self.order
+        grads = [abs(g) for g in map(self.grad, below) if g is not None and math.isfinite(g)]
+        return max(grads, default=0.0)
+
+    def grad(self, node: Value) -> float | None:
+        grads = self.opts.grads
+        return node.grad if grads is None else grads.get(node)
+
+    def item(self, node: Value) -> str:
+        """The DOT id drawing ``node``: its group's box, or its own."""
+        group = self.groups.get(node)
+        return self.group_id[group] if group is not None else f"n{self.number[node]}"
+
+    def entry(self, node: Value) -> str:
+        """Where edges into ``node`` end: its op node when ops are drawn apart."""
+        apart = self.opts.ops == "separate" and node.parents and node not in self.groups
+        return f"n{self.number[node]}op" if apart else self.item(node)
+
+    def size(self) -> int:
+        return len(self.order) - len(self.groups) + len(self.members)
+
+
+OP_STYLE = 'shape=ellipse, style=filled, fillcolor="#ececec", fontsize=10, width=0.35, height=0.3'
+
+
+def _attrs(**attrs: object) -> str:
+    return ", ".join(f"{k}={v}" for k, v in attrs.items() if v is not None)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _border(scene: Scene, node: Value | None, lit: bool) -> tuple[str, int]:
+    if node is not None and node is scene.opts.active:
+        return ACCENT, 3
+    if scene.lit is not None:
+        return (ACCENT, 2) if lit else (FADED, 1)
+    return INK, 1
+
+
+def value_node(scene: Scene, node: Value) -> list[str]:
+    """The statement(s) drawing one ungrouped node (and its op node, when apart)."""
+    i, opts = scene.number[node], scene.opts
+    faded = scene.lit is not None and node not in scene.lit
+    color, width = _border(scene, node, not faded)
+    grad = scene.grad(node)
+    cells = value_cells(node, f"#{i}", grad, opts.precision, opts.ops == "folded", faded)
+    fill = "#ffffff" if faded else gradient_fill(grad, scene.scale)
+    lines = [f"n{i} [label={table(cells, fill, color, width)}]"]
+    if opts.ops == "separate" and node.parents:
+        op = _quote(op_text(node, opts.precision))
+        ink = _quote(color) if color != INK else None
+        look = _attrs(color=ink, penwidth=width if width > 1 else None)
+        lines.append(f"n{i}op [label={op}, {OP_STYLE}{', ' + look if look else ''}]")
+        lines.append(f"n{i}op -> n{i}" + (f" [{look}]" if look else ""))
+    return lines
+
+
+def group_node(scene: Scene, name: str) -> str:
+    nodes = scene.members[name]
+    exit_node, grad = nodes[-1], scene.grad(nodes[-1])
+    lit = scene.lit is None or any(n in scene.lit for n in nodes)
+    color, width = _border(scene, None, lit)
+    cells = group_cells(name, exit_node, len(nodes), grad, scene.opts.precision)
+    fill = gradient_fill(grad, scene.scale) if lit else "#ffffff"
+    return f"{scene.group_id[name]} [label={table(cells, fill, color, width, vertical=True)}]"
+
+
+def edge_label(scene: Scene, parent: Value, child: Value, position: int) -> str | None:
+    """``local`` before backward; ``local x upstream = contribution`` (the chain rule along
+    this edge) once the child's gradient is known."""
+    if not scene.opts.edge_labels:
+        return None
+    p = scene.opts.precision
+    local = local_partials(child)[position]
+    upstream = scene.grad(child)
+    processed = scene.opts.processed
+    done = scene.backward_done if processed is None else child in processed
+    if not done or upstream is None:
+        return _quote(f"local {number(local, p)}")
+    return _quote(f"{number(local, p)} x {number(upstream, p)} = {number(local * upstream, p)}")
+
+
+Edge = tuple[Value, Value, int]
+
+
+def edge_lines(scene: Scene) -> list[str]:
+    """One statement per drawn edge; edges between the same two boxes merge, with a count."""
+    merged: dict[tuple[str, str], list[Edge]] = {}
+    for child in scene.order:
+        for position, parent in enumerate(child.parents):
+            src, dst = scene.item(parent), scene.entry(child)
+            if src != dst:
+                merged.setdefault((src, dst), []).append((parent, child, position))
+    return [_edge(scene, src, dst, edges) for (src, dst), edges in merged.items()]
+
+
+def _edge(scene: Scene, src: str, dst: str, edges: list[Edge]) -> str:
+    parent, child, position = edges[0]
+    label = _quote(f"{len(edges)} edges") if len(edges) > 1 else None
+    if len(edges) == 1 and src[0] == dst[0] == "n":
+        label = edge_label(scene, parent, child, position)
+    active = scene.opts.active is not None and child is scene.opts.active
+    lit = scene.lit is not None and parent in scene.lit and child in scene.lit
+    faded = scene.lit is not None and not lit
+    color = ACCENT if active or lit else FADED if faded else None
+    width = 1 + math.log10(len(edges)) if len(edges) > 1 else (2 if active or lit else None)
+    attrs = _attrs(label=label, color=color and _quote(color), penwidth=width)
+    return f"{src} -> {dst}" + (f" [{attrs}]" if attrs else "")
+
+
+def frame_lines(scene: Scene) -> list[str]:
+    if not isinstance(scene.opts.group_by, int):
+        return []
+    lines = []
+    for k, (frame, names) in enumerate(frames(list(scene.members)).items()):
+        boxes = "; ".join(scene.group_id[name] for name in names)
+        lines.append(
+            f'subgraph cluster_{k} {{ label={_quote(frame)}; style="rounded,filled"; '
+            f'fillcolor="#f4f4f4"; color="#c8c8c8"; {boxes} }}'
+        )
+    return lines
+
+
+def legend(scene: Scene) -> str | None:
+    """A caption saying what colours and edge labels mean, when the picture shows them."""
+    notes = []
+    if scene.scale:
+        notes.append("fill: blue = positive gradient, red = negative, deeper = larger |grad|")
+    if scene.opts.edge_labels and scene.backward_done and not scene.groups:
+        notes.append("edge: local derivative x upstream gradient = contribution to the gradient")
+    return '"' + "\\l".join(notes) + '\\l"' if notes else None  # \l: left-justified lines
+
+
+def header(scene: Scene) -> list[str]:
+    opts = scene.opts
+    graph = _attrs(rankdir=opts.rankdir, fontname=_quote(FONT), fontsize=10, label=legend(scene))
+    return [
+        f"graph [{graph}, nodesep=0.25, ranksep=0.35]",
+        f"node [shape=plain, fontname={_quote(FONT)}, fontsize=11]",
+        f"edge [fontname={_quote(FONT)}, fontsize=9, color={_quote(INK)}, arrowsize=0.6]",
+    ]

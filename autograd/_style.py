@@ -1,0 +1,93 @@
+"""How one node of a picture looks: numbers, colours and Graphviz HTML-like labels.
+
+Text in pictures is ASCII on purpose: renderers measure non-ASCII glyphs badly.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from autograd.ops import OPS
+from autograd.value import Value
+
+FONT = "Helvetica"
+INK = "#333333"
+FADED = "#b0b0b0"
+NAMELESS = "#6e6e6e"  # the #i name of an unlabelled node
+ACCENT = "#e66101"  # highlighted and active nodes
+POSITIVE_RGB = (33, 102, 172)  # blue: increasing this node increases the output
+NEGATIVE_RGB = (202, 0, 32)  # red: increasing it decreases the output
+
+
+def number(x: float, precision: int) -> str:
+    """``x`` with ``precision`` significant digits, without a trailing exponent for common sizes."""
+    text = f"{x:.{precision}g}"
+    return "0" if text == "-0" else text
+
+
+def gradient_fill(grad: float | None, scale: float) -> str:
+    """A fill colour: blue for a positive gradient, red for a negative one, deeper for a larger
+    ``|grad| / scale`` (square root, so small gradients still show); white for zero or unknown."""
+    if grad is None or not scale or not grad or math.isnan(grad):
+        return "#ffffff"
+    depth = 0.1 + 0.45 * math.sqrt(min(abs(grad) / scale, 1.0))
+    rgb = POSITIVE_RGB if grad > 0 else NEGATIVE_RGB
+    return "#" + "".join(f"{round(255 + (c - 255) * depth):02x}" for c in rgb)
+
+
+def op_text(node: Value, precision: int) -> str:
+    """The op as a learner writes it: ``+``, ``tanh``, ``**2``, ``leaky_relu(0.01)``."""
+    symbol = OPS[node.op].symbol
+    if node.param is None:
+        return symbol
+    param = number(node.param, precision)
+    return f"{symbol}{param}" if node.op == "powc" else f"{symbol}({param})"
+
+
+def _font(text: str, color: str | None, size: int | None = None) -> str:
+    attrs = (f' COLOR="{color}"' if color else "") + (f' POINT-SIZE="{size}"' if size else "")
+    return f"<FONT{attrs}>{text}</FONT>" if attrs else text
+
+
+def table(cells: list[str], fill: str, border: str, width: int, vertical: bool = False) -> str:
+    """An HTML-like label: a rounded box of cells separated by thin rules."""
+    rule = "<HR/>" if vertical else "<VR/>"
+    if vertical:
+        body = rule.join(f"<TR><TD>{cell}</TD></TR>" for cell in cells)
+    else:
+        body = "<TR>" + rule.join(f"<TD>{cell}</TD>" for cell in cells) + "</TR>"
+    return (
+        f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="5" '
+        f'STYLE="rounded" BGCOLOR="{fill}" COLOR="{border}">{body}</TABLE>>'
+    )
+
+
+def value_cells(
+    node: Value, name: str, grad: float | None, precision: int, op: bool, faded: bool
+) -> list[str]:
+    """Cells of a value node: its name (bold; ``#i`` in grey when unlabelled), the op when
+    folded in, ``data`` and ``grad`` (``?`` while not yet computed)."""
+    ink = FADED if faded else None
+    title = _font(f"<B>{escape(node.label)}</B>", ink) if node.label else _font(name, NAMELESS)
+    cells = [title]
+    if op and node.op:
+        cells.append(_font(f"<I>{escape(op_text(node, precision))}</I>", ink))
+    grad_text = "?" if grad is None else number(grad, precision)
+    cells.append(_font(f"data {number(node.data, precision)}", ink))
+    cells.append(_font(f"grad {grad_text}", ink))
+    return cells
+
+
+def group_cells(
+    name: str, exit_node: Value, size: int, grad: float | None, precision: int
+) -> list[str]:
+    """Cells of a collapsed group: its name, the value and gradient of the node it hands on
+    (its output), and how many nodes it holds."""
+    exit_name = escape(exit_node.label.rsplit(".", 1)[-1]) if exit_node.label else "out"
+    grad_text = "?" if grad is None else number(grad, precision)
+    return [
+        f"<B>{escape(name)}</B>",
+        f"{exit_name} = {number(exit_node.data, precision)}   grad {grad_text}",
+        _font(f"{size} nodes", "#666666", 9),
+    ]

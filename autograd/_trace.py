@@ -1,0 +1,54 @@
+"""The backward pass replayed on the side: the numbers of every chain-rule step, without
+touching any ``.grad``. Shared by :func:`autograd.explain.explain` and the stepper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from autograd._style import op_text
+from autograd.graph import topo_order
+from autograd.value import Value, backward_error, local_partials
+
+
+@dataclass(frozen=True)
+class Row:
+    """One edge of the backward pass: ``delta(node) += local * upstream``."""
+
+    step: int  # 1, 2, ... in the order the chain rule visits edges
+    node: Value  # v, the input receiving gradient
+    name: str  # its label, or #i (its number in the picture)
+    out: Value  # the node whose gradient is passed on
+    out_name: str
+    op: str  # how out was computed from node: "*", "tanh", "**2", ...
+    local: float  # d out / d node
+    upstream: float  # delta(out)
+    contribution: float  # local * upstream
+    accumulated: float  # delta(node) so far, with this contribution
+
+
+def names(order: list[Value]) -> dict[Value, str]:
+    """Each node's name: its label, or ``#i`` (its walk number, as in the pictures)."""
+    return {node: node.label or f"#{i}" for i, node in enumerate(order)}
+
+
+def backward_rows(root: Value, seed: float = 1.0) -> Iterator[Row]:
+    """The rows of the backward pass from ``root`` with ``delta(root) = seed``; no ``.grad``
+    is touched (the deltas live in a dictionary of their own)."""
+    order = topo_order(root)
+    name = names(order)
+    delta: dict[Value, float] = {root: float(seed)}
+    step = 0
+    for out in reversed(order):
+        if not out.parents:
+            continue
+        try:
+            partials = local_partials(out)
+        except (ValueError, ArithmeticError) as err:
+            raise backward_error(out, err) from None
+        upstream, op = delta.get(out, 0.0), op_text(out, 17)
+        for node, local in zip(out.parents, partials, strict=True):
+            step += 1
+            delta[node] = delta.get(node, 0.0) + local * upstream
+            yield Row(step, node, name[node], out, name[out], op, local, upstream,
+                      local * upstream, delta[node])  # fmt: skip

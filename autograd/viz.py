@@ -1,0 +1,164 @@
+"""Pictures of computation graphs: DOT text, ``graphviz`` objects and image files.
+
+>>> from autograd import Value
+>>> from autograd.viz import render
+>>> x = Value(2.0, label="x"); y = (x * x + 3).tanh(); y.backward()
+>>> render(y, "y.svg", edge_labels=True)  # doctest: +SKIP
+PosixPath('y.svg')
+
+Each value is a box ``label | data | grad``; the op that made it is a small oval in front of it
+(or folded into the box, ``ops="folded"``). After ``backward()`` an edge can carry the chain
+rule's step along it, ``local x upstream = contribution``: ``d child / d parent`` times
+``dL / d child``, the amount added to ``dL / d parent``. Colours show each gradient's sign and
+size. ``to_dot`` needs nothing but the standard library; drawing needs the ``graphviz``
+package and a renderer (``pip install 'chainrule[viz]'`` brings both, see
+:func:`autograd._render.find_renderer`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from autograd._dot import DrawOptions, Scene, edge_lines, frame_lines, group_node, header
+from autograd._dot import value_node as _value_node
+from autograd._groups import GroupBy
+from autograd._render import (
+    FORMATS,
+    RendererNotFoundError,
+    RenderError,
+    find_renderer,
+    run_renderer,
+    write_atomically,
+)
+from autograd.value import Value
+
+if TYPE_CHECKING:
+    from autograd._picture import GraphPicture
+
+__all__ = [
+    "RenderError",
+    "RendererNotFoundError",
+    "draw_graph",
+    "find_renderer",
+    "render",
+    "svg",
+    "to_dot",
+]
+
+DISPLAY_MAX_NODES = 300  # a Value bigger than this displays as text; draw it grouped instead
+
+
+def statements(root: Value, opts: DrawOptions) -> list[str]:
+    """The DOT statements drawing ``root``'s graph, after the ``max_nodes`` guard."""
+    scene = Scene(root, opts)
+    if opts.max_nodes is not None and scene.size() > opts.max_nodes:
+        raise ValueError(
+            f"the graph has {scene.size()} nodes to draw, more than max_nodes={opts.max_nodes}: "
+            "collapse it with group_by (group_by=4 draws each neuron of an nn.MLP as one box, "
+            "group_by=2 each layer), draw a part of it (pass an inner node as root), or raise "
+            "max_nodes (None draws everything; thousands of nodes take seconds to lay out)"
+        )
+    lines = header(scene)
+    for node in scene.order:
+        if node not in scene.groups:
+            lines += _value_node(scene, node)
+    lines += [group_node(scene, name) for name in scene.members]
+    return lines + frame_lines(scene) + edge_lines(scene)
+
+
+def source(lines: list[str]) -> str:
+    """A DOT document from statements, laid out exactly as the ``graphviz`` package does."""
+    return "digraph chainrule {\n" + "".join(f"\t{line}\n" for line in lines) + "}\n"
+
+
+def to_dot(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    ops: str = "separate",
+    edge_labels: bool = False,
+    color: bool = True,
+    highlight: Value | None = None,
+    group_by: GroupBy | None = None,
+    max_nodes: int | None = 1000,
+    precision: int = 4,
+) -> str:
+    """The DOT text of the graph that computed ``root``; the same graph always gives the same
+    text (nodes are numbered in walk order, ``n0, n1, ...``).
+
+    ``rankdir``: ``"LR"`` (inputs left, output right) or ``"TB"`` (top to bottom).
+    ``ops``: ``"separate"`` draws each op as its own small node, ``"folded"`` inside its value.
+    ``edge_labels``: label each edge with the local derivative ``d child / d parent``; after
+    ``backward()`` with ``local x upstream = contribution``, the chain rule's term
+    ``dL/dparent += (d child / d parent) * dL/dchild``.
+    ``color``: fill by gradient, blue positive, red negative, deeper for larger ``|grad|``.
+    ``highlight``: a node whose inputs (everything it is computed from) are outlined, the
+    rest faded. ``group_by``: collapse nodes into boxes, by a label depth (4: one box per nn
+    neuron, 2: per layer) or a function ``node -> name or None`` (see ``autograd._groups``).
+    ``max_nodes``: refuse to draw more boxes than this, with advice (None: no limit).
+    ``precision``: significant digits of the numbers shown.
+    """
+    options = dict(rankdir=rankdir, ops=ops, edge_labels=edge_labels, color=color)
+    options.update(highlight=highlight, group_by=group_by, max_nodes=max_nodes)
+    return source(_lines(root, {**options, "precision": precision}))
+
+
+def draw_graph(root: Value, **options: Any) -> GraphPicture:
+    """The graph as a ``graphviz.Digraph`` (options as for :func:`to_dot`), which displays as
+    SVG in Jupyter; its ``.source`` is ``to_dot(root, **options)``."""
+    from autograd._picture import GraphPicture
+    from autograd._render import use_for_graphviz_package
+
+    use_for_graphviz_package()
+    return GraphPicture("chainrule", body=[f"\t{line}\n" for line in _lines(root, options)])
+
+
+def _lines(root: Value, options: dict[str, Any]) -> list[str]:
+    return statements(root, DrawOptions(**options))
+
+
+def svg(root: Value, **options: Any) -> str:
+    """The graph drawn as SVG text (options as for :func:`to_dot`)."""
+    return run_renderer(source(_lines(root, options)), "svg").decode("utf-8")
+
+
+def render(
+    root: Value, path: str | os.PathLike[str], format: str | None = None, **options: Any
+) -> Path:
+    """Draw the graph into ``path`` (svg, png or pdf, from its suffix unless ``format`` says)
+    and its DOT source beside it (``g.png`` -> ``g.dot``); return ``path``.
+
+    Both files are written whole or not at all. Without a renderer (or one that cannot write
+    the format) this raises :class:`RendererNotFoundError`, after writing the DOT source.
+    """
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".")).lower()
+    if fmt not in (*FORMATS, "dot"):
+        raise ValueError(
+            f"cannot tell which picture to write to {path}: name it .svg, .png, .pdf or .dot, "
+            f"or pass format= (got {fmt or 'no suffix'!r})"
+        )
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {path}: the folder {path.parent} does not exist")
+    text = source(_lines(root, options))
+    dot_path = path if fmt == "dot" else path.with_suffix(".dot")
+    write_atomically(dot_path, text.encode("utf-8"))
+    if fmt != "dot":
+        try:
+            picture = run_renderer(text, fmt)
+        except (RendererNotFoundError, RenderError) as err:
+            raise type(err)(f"{err} (the DOT source was written to {dot_path})") from None
+        write_atomically(path, picture)
+    return path
+
+
+def repr_mimebundle(root: Value) -> dict[str, str]:
+    """How Jupyter shows a Value: its graph as SVG, with its repr as the text version. A graph
+    too large to read, or a machine without a renderer, gets the text only."""
+    bundle = {"text/plain": repr(root)}
+    with contextlib.suppress(ValueError, RendererNotFoundError, RenderError):
+        bundle["image/svg+xml"] = svg(root, max_nodes=DISPLAY_MAX_NODES)
+    return bundle
