@@ -146,6 +146,12 @@ class Value:
         op = f", op={self.op!r}" if self._op is not None else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """In Jupyter a Value shows as a picture of its graph (drawing is imported only then)."""
+        from autograd.viz import repr_mimebundle
+
+        return repr_mimebundle(self)
+
     # arithmetic: numbers on either side become leaf Values
     def __add__(self, other: Value | Number) -> Value:
         return apply(ADD, self, other)
