@@ -231,7 +231,8 @@ class MLP(Module):
             raise ValueError("nouts must list at least one layer size")
         rng = random.Random(seed)
         sizes = [_check_count(nin, "nin"), *(_check_count(n, "layer size") for n in nouts)]
-        acts = [activation] * (len(nouts) - 1) + [output_activation or "linear"]
+        last = _check_activation(output_activation or "linear")
+        acts = [_check_activation(activation)] * (len(nouts) - 1) + [last]
         self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, rng) for i in range(len(nouts))]
         self.nin, self.nouts = nin, list(nouts)
         self.activation, self.output_activation = activation, output_activation or "linear"

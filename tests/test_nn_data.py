@@ -1,0 +1,83 @@
+"""Generated data sets, batching and the train/test split."""
+
+# ruff: noqa: N806 (X, W1, dW1: the usual names for matrices and the seed's own code)
+import math
+import random
+
+import pytest
+
+from nn import data
+
+GENERATORS = {
+    "moons": lambda seed: data.make_moons(100, noise=0.1, seed=seed),
+    "circles": lambda seed: data.make_circles(100, seed=seed),
+    "spirals": lambda seed: data.make_spirals(99, classes=3, noise=0.1, seed=seed),
+    "blobs": lambda seed: data.make_blobs(90, centers=3, seed=seed),
+}
+
+
+@pytest.mark.parametrize("name", GENERATORS)
+def test_generators_are_seeded_balanced_and_leave_global_random_alone(name):
+    random.seed(5)
+    expected = random.random()
+    random.seed(5)
+    X, y = GENERATORS[name](0)
+    assert random.random() == expected
+    assert (X, y) == GENERATORS[name](0)
+    assert GENERATORS[name](1)[0] != X
+    assert all(len(x) == 2 and all(math.isfinite(v) for v in x) for x in X)
+    counts = [y.count(k) for k in sorted(set(y))]
+    assert max(counts) - min(counts) <= 1
+
+
+def test_moons_geometry_without_noise():
+    X, y = data.make_moons(50, noise=0.0, seed=0)
+    for (x1, x2), label in zip(X, y, strict=True):
+        centre = (0.0, 0.0) if label == 0 else (1.0, 0.5)
+        assert math.hypot(x1 - centre[0], x2 - centre[1]) == pytest.approx(1.0)
+
+
+def test_circles_radii_and_spiral_radius():
+    X, y = data.make_circles(40, noise=0.0, factor=0.3, seed=0)
+    assert {round(math.hypot(*x), 9) for x in X} == {1.0, 0.3}
+    assert all(
+        round(math.hypot(*x), 9) == (1.0 if t == 0 else 0.3) for x, t in zip(X, y, strict=True)
+    )
+    X, _ = data.make_spirals(40, seed=0)
+    assert max(math.hypot(*x) for x in X) == pytest.approx(1.0)
+
+
+def test_xor_and_signed():
+    X, y = data.make_xor()
+    assert [int(a) ^ int(b) for a, b in X] == y
+    assert data.signed([0, 1, 1]) == [-1.0, 1.0, 1.0]
+
+
+def test_batches_cover_the_data_once():
+    X, y = list(range(10)), [str(i) for i in range(10)]
+    full = list(data.batches(X, y, shuffle=False))
+    assert full == [(X, y)]
+    sizes = [len(xb) for xb, _ in data.batches(X, y, batch_size=4, seed=0)]
+    assert sizes == [4, 4, 2]
+    seen = [x for xb, _ in data.batches(X, y, batch_size=3, seed=1) for x in xb]
+    assert sorted(seen) == X
+    assert seen != X
+    for xb, yb in data.batches(X, y, batch_size=1, seed=2):
+        assert yb == [str(xb[0])]
+    with pytest.raises(ValueError, match="batch_size must be None or an int >= 1, got 0"):
+        list(data.batches(X, y, batch_size=0))
+    with pytest.raises(ValueError, match="10 inputs but 9 targets"):
+        list(data.batches(X, y[:-1]))
+
+
+def test_train_test_split():
+    X, y = list(range(20)), list(range(20))
+    X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=0.25, seed=0)
+    assert len(X_test) == 5
+    assert len(X_train) == 15
+    assert sorted(X_train + X_test) == X
+    assert X_train == y_train
+    assert X_test == y_test
+    assert data.train_test_split(X, y, seed=0) == data.train_test_split(X, y, seed=0)
+    with pytest.raises(ValueError, match="test_size must be a fraction"):
+        data.train_test_split(X, y, test_size=1.5)

@@ -1,0 +1,124 @@
+"""save/load: exact round trips, atomic writes, and clear errors for bad files."""
+
+# ruff: noqa: N806 (X, W1, dW1: the usual names for matrices and the seed's own code)
+import json
+import os
+import re
+
+import pytest
+
+import nn
+from nn import data, io
+
+
+@pytest.fixture
+def model():
+    m = nn.MLP(2, [5, 3, 2], activation="tanh", output_activation="sigmoid", seed=0, dropout=0.2)
+    X, y = data.make_blobs(12, centers=2, seed=0)
+    nn.fit(m, X, y, loss=nn.cross_entropy, epochs=2)
+    return m
+
+
+def test_round_trip_gives_identical_outputs(tmp_path, model):
+    path = nn.save(model, tmp_path / "model.json")
+    loaded = nn.load(path)
+    assert loaded.state_dict() == model.state_dict()
+    assert (loaded.nin, loaded.nouts, loaded.activation, loaded.output_activation) == (
+        2,
+        [5, 3, 2],
+        "tanh",
+        "sigmoid",
+    )
+    assert loaded.dropout.p == 0.2
+    model.eval(), loaded.eval()
+    for x in ([0.1, -0.3], [2.0, 5.0]):
+        assert [v.data for v in loaded(x)] == [v.data for v in model(x)]
+    assert all(p.label == name for name, p in loaded.named_parameters())
+
+
+def test_file_is_plain_json_with_version(tmp_path, model):
+    document = json.loads(nn.save(model, tmp_path / "m.json").read_text())
+    assert document["format"] == "chainrule.mlp"
+    assert document["version"] == 1
+    assert len(document["weights"]) == len(model.parameters())
+
+
+def test_atomic_write_leaves_no_temporary_and_keeps_old_file_on_failure(tmp_path, model):
+    path = nn.save(model, tmp_path / "m.json")
+    old = path.read_text()
+    bad = nn.MLP(2, [1], seed=0)
+    bad.layers[0].neurons[0].w[0].data = float("nan")
+    with pytest.raises(ValueError, match=r"non-finite weights: layers\.0\.neurons\.0\.w\.0 = nan"):
+        nn.save(bad, path)
+    with pytest.raises(FileNotFoundError):
+        io._write_atomic(tmp_path / "missing-folder" / "m.json", "{}")
+    assert path.read_text() == old
+    assert os.listdir(tmp_path) == ["m.json"]
+    assert (path.stat().st_mode & 0o777) != 0o600  # ordinary permissions, not mkstemp's
+
+
+def edit(path, change):
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
+
+
+CORRUPTIONS = {
+    "truncated": (lambda p: p.write_text(p.read_text()[:200]), "not valid JSON"),
+    "not a model": (lambda p: p.write_text("[1, 2]"), "not a chainrule model file"),
+    "unknown version": (
+        lambda p: edit(p, lambda d: d.update(version=99)),
+        "unknown format version 99",
+    ),
+    "no version": (lambda p: edit(p, lambda d: d.pop("version")), "unknown format version None"),
+    "no weights": (lambda p: edit(p, lambda d: d.pop("weights")), "missing field 'weights'"),
+    "no nouts": (
+        lambda p: edit(p, lambda d: d["architecture"].pop("nouts")),
+        "missing field 'nouts'",
+    ),
+    "bad activation": (
+        lambda p: edit(p, lambda d: d["architecture"].update(activation="swish")),
+        "bad architecture: unknown activation 'swish'",
+    ),
+    "wrong shape": (
+        lambda p: edit(p, lambda d: d["architecture"].update(nouts=[5, 4, 2])),
+        r"needs 49 weights, the file has 41 \(missing 'layers.1.neurons.3.w.0'\)",
+    ),
+    "missing weight": (
+        lambda p: edit(p, lambda d: d["weights"].pop("layers.2.neurons.1.b")),
+        r"the file has 40 \(missing 'layers.2.neurons.1.b'\)",
+    ),
+    "extra weight": (
+        lambda p: edit(p, lambda d: d["weights"].update({"layers.9.x": 1.0})),
+        r"the file has 42 \(unexpected 'layers.9.x'\)",
+    ),
+    "string weight": (
+        lambda p: edit(p, lambda d: d["weights"].update({"layers.0.neurons.0.b": "0.5"})),
+        "weight 'layers.0.neurons.0.b' must be a finite number, got '0.5'",
+    ),
+    "nan weight": (
+        lambda p: p.write_text(re.sub(r'("layers.0.neurons.0.b": )[^,]*', r"\1NaN", p.read_text())),
+        "weight 'layers.0.neurons.0.b' must be a finite number, got nan",
+    ),
+    "infinite weight": (
+        lambda p: edit(p, lambda d: d["weights"].update({"layers.1.neurons.0.w.2": 1e999})),
+        "weight 'layers.1.neurons.0.w.2' must be a finite number, got inf",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CORRUPTIONS)
+def test_corrupt_files_are_rejected_with_the_file_and_the_problem(tmp_path, model, case):
+    path = nn.save(model, tmp_path / "model.json")
+    corrupt, message = CORRUPTIONS[case]
+    corrupt(path)
+    with pytest.raises(nn.ModelFileError, match=message) as info:
+        nn.load(path)
+    assert str(info.value).startswith(str(path))
+
+
+def test_missing_file_and_non_mlp():
+    with pytest.raises(FileNotFoundError):
+        nn.load("no-such-model.json")
+    with pytest.raises(TypeError, match="save writes an MLP, got Layer"):
+        nn.save(nn.Layer(2, 2), "unused.json")

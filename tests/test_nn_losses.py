@@ -1,0 +1,90 @@
+"""Losses and penalties: values, gradients, numerical stability, shape errors."""
+
+import math
+
+import pytest
+
+import nn
+from autograd import Value, grad
+
+
+def values(*xs):
+    return [Value(x) for x in xs]
+
+
+def test_mse_and_squared_error():
+    a = values(1.0, 2.0)
+    assert nn.mse_loss(a, [0.0, 4.0]).data == pytest.approx((1 + 4) / 2)
+    assert nn.mse_loss(a, [0.0, 4.0], reduction="sum").data == 5.0
+    # the seed's L = 1/2 ||y - a||^2 with its worked example: a_o = 0.549, y = 1 -> 0.102
+    assert nn.squared_error([Value(0.549)], [1.0]).data == pytest.approx(0.102, abs=5e-4)
+    out = Value(0.3)
+    nn.squared_error([[out]], [[1.0]]).backward()
+    assert out.grad == pytest.approx(0.3 - 1.0)  # dL/da = a - y
+
+
+def test_binary_cross_entropy_values_and_saturation():
+    p = Value(0.8)
+    loss = nn.binary_cross_entropy([p], [1.0])
+    assert loss.data == pytest.approx(-math.log(0.8))
+    loss.backward()
+    assert p.grad == pytest.approx(-1 / 0.8)
+    # a saturated probability gives a large finite loss, as in PyTorch (log clamped at -100)
+    assert nn.binary_cross_entropy([Value(0.0)], [1.0]).data == 100.0
+    assert nn.binary_cross_entropy([Value(1.0)], [1.0]).data == 0.0
+
+
+@pytest.mark.parametrize("z", [-800.0, -30.0, -1.5, 0.0, 2.0, 40.0, 800.0])
+@pytest.mark.parametrize("y", [0.0, 1.0])
+def test_bce_with_logits_is_stable_with_gradient_sigmoid_minus_y(z, y):
+    logit = Value(z)
+    loss = nn.binary_cross_entropy_with_logits([logit], [y])
+    exact = max(z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z
+    assert loss.data == pytest.approx(exact, rel=1e-12, abs=1e-300)
+    loss.backward()
+    sigma = 1 / (1 + math.exp(-z)) if z > -700 else 0.0
+    assert logit.grad == pytest.approx(sigma - y, abs=1e-15)
+
+
+def test_hinge_loss():
+    s = values(2.0, 0.5, -0.5)
+    assert nn.hinge_loss(s, [1.0, 1.0, 1.0], reduction="sum").data == pytest.approx(0 + 0.5 + 1.5)
+    with pytest.raises(ValueError, match=r"hinge_loss needs targets -1 or \+1, got 0\.0"):
+        nn.hinge_loss(s, [1, 0, 1])
+
+
+def test_cross_entropy_matches_softmax_and_survives_huge_logits():
+    logits = values(1.0, 2.0, 3.0)
+    loss = nn.cross_entropy([logits], [0])
+    total = sum(math.exp(v) for v in (1.0, 2.0, 3.0))
+    assert loss.data == pytest.approx(-math.log(math.exp(1.0) / total))
+    derivatives = grad(loss, logits)
+    softmax = [math.exp(v) / total for v in (1.0, 2.0, 3.0)]
+    assert derivatives == pytest.approx([softmax[0] - 1, softmax[1], softmax[2]])
+    big = nn.cross_entropy([values(1000.0, 0.0)], [1])  # e^1000 would overflow
+    assert big.data == pytest.approx(1000.0)
+    assert sum(p.data for p in nn.losses.log_softmax(values(1000.0, 999.0))) < 0
+
+
+def test_cross_entropy_bad_targets_are_named():
+    with pytest.raises(ValueError, match="example 0 has 2 logits and class 2"):
+        nn.cross_entropy([values(1.0, 2.0)], [2])
+    with pytest.raises(ValueError, match="1 outputs but 2 targets"):
+        nn.cross_entropy([values(1.0, 2.0)], [0, 1])
+
+
+def test_shape_mismatches_and_reduction_are_named():
+    with pytest.raises(ValueError, match="mse_loss: 2 outputs but 1 targets"):
+        nn.mse_loss(values(1.0, 2.0), [1.0])
+    with pytest.raises(ValueError, match="example 0 has 2 outputs but 1 targets"):
+        nn.mse_loss([values(1.0, 2.0)], [1.0])
+    with pytest.raises(ValueError, match="reduction must be 'mean' or 'sum'"):
+        nn.mse_loss(values(1.0), [1.0], reduction="avg")
+
+
+def test_penalties():
+    ws = values(-2.0, 3.0)
+    assert nn.l1_penalty(ws).data == 5.0
+    assert nn.l2_penalty(ws).data == 13.0
+    assert grad(nn.l2_penalty(ws), ws) == [-4.0, 6.0]
+    assert grad(nn.l1_penalty(ws), ws) == [-1.0, 1.0]
