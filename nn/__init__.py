@@ -12,6 +12,7 @@ if not hasattr(_autograd, "Value"):  # PyPI's unrelated `autograd` shadows chain
 from nn import data, init, losses, optim, schedules
 from nn.data import batches, train_test_split
 from nn.io import ModelFileError, load, save
+from nn.layers import MLP, Dropout, Layer, Neuron
 from nn.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -22,10 +23,11 @@ from nn.losses import (
     mse_loss,
     squared_error,
 )
-from nn.module import MLP, Dropout, Layer, Module, Neuron
+from nn.metrics import evaluate
+from nn.module import Module
 from nn.optim import SGD, Adam, AdamW, RMSprop, clip_grad_norm, clip_grad_value
 from nn.schedules import CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR
-from nn.train import History, evaluate, fit
+from nn.train import History, fit
 
 __all__ = [
     "MLP",

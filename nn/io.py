@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from nn.module import MLP
+from nn.layers import MLP
 
 FORMAT = "chainrule.mlp"
 VERSION = 1

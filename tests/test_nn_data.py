@@ -1,6 +1,6 @@
 """Generated data sets, batching and the train/test split."""
 
-# ruff: noqa: N806 (X, W1, dW1: the usual names for matrices and the seed's own code)
+# ruff: noqa: N806 (X: the usual name for a batch of inputs)
 import math
 import random
 

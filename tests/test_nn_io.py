@@ -1,6 +1,6 @@
 """save/load: exact round trips, atomic writes, and clear errors for bad files."""
 
-# ruff: noqa: N806 (X, W1, dW1: the usual names for matrices and the seed's own code)
+# ruff: noqa: N806 (X: the usual name for a batch of inputs)
 import json
 import os
 import re

@@ -1,6 +1,6 @@
 """fit(): the demos reach their accuracies, the stopping rules, history, callbacks, progress."""
 
-# ruff: noqa: N806 (X, W1, dW1: the usual names for matrices and the seed's own code)
+# ruff: noqa: N806 (X: the usual name for a batch of inputs)
 import math
 
 import pytest

@@ -5,7 +5,7 @@ cross-entropy summed over the batch (so dL/dz2 = a2 - y), gives the numpy progra
 dW2 and db2; and SGD at eta = 0.1 learns XOR.
 """
 
-# ruff: noqa: N803, N806 (X, W1, dW1: the usual names for matrices and the seed's own code)
+# ruff: noqa: N803, N806 (X, W1, dW1: the seed's own names for its matrices)
 import numpy as np
 import pytest
 

@@ -1,0 +1,58 @@
+"""Accuracy and evaluation: how often a model's outputs pick the right label."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd import Value, no_grad
+from nn.losses import LossFn, binary_cross_entropy_with_logits, mse_loss
+from nn.module import Module
+
+# Losses on logits decide at 0; otherwise the threshold is midway between the two labels.
+_THRESHOLDS: dict[Callable[..., Value], float] = {binary_cross_entropy_with_logits: 0.0}
+
+
+def _as_list(out: Value | Sequence[Value]) -> list[Value]:
+    return [out] if isinstance(out, Value) else list(out)
+
+
+def _argmax(values: list[Value]) -> int:
+    return max(range(len(values)), key=lambda k: values[k].data)
+
+
+def count_correct(outputs: Sequence[Any], targets: Sequence[Any], loss: LossFn) -> int | None:
+    """How many outputs predict their target: argmax for several outputs (class indices); for
+    one output with labels {0, 1} or {-1, +1}, the output above a threshold (0 for
+    ``binary_cross_entropy_with_logits``, else midway between the labels); None for targets
+    that are not labels (regression)."""
+    predictions: list[float]
+    if outputs and len(_as_list(outputs[0])) > 1:
+        predictions = [_argmax(_as_list(o)) for o in outputs]
+    else:
+        labels = {float(t) for t in targets}
+        low = 0.0 if labels <= {0.0, 1.0} else -1.0 if labels <= {-1.0, 1.0} else None
+        if low is None:
+            return None
+        threshold = _THRESHOLDS.get(loss, (low + 1.0) / 2)
+        predictions = [1.0 if o.data > threshold else low for o in outputs]
+    return sum(int(p == t) for p, t in zip(predictions, targets, strict=True))
+
+
+def evaluate(
+    model: Module,
+    X: Sequence[Any],  # noqa: N803 (the usual name for a batch of inputs)
+    y: Sequence[Any],
+    loss: LossFn = mse_loss,
+) -> tuple[float, float | None]:
+    """``(loss, accuracy)`` of ``model`` on ``(X, y)`` in eval mode (dropout off), building
+    no graph; accuracy is None for regression targets."""
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            outputs = [model(x) for x in X]
+            correct = count_correct(outputs, y, loss)
+            return loss(outputs, y).data, None if correct is None else correct / len(X)
+    finally:
+        model.train(was_training)
