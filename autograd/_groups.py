@@ -58,12 +58,17 @@ def assign_groups(order: list[Value], group_by: GroupBy) -> dict[Value, str]:
 
 
 def members_in_order(order: list[Value], groups: dict[Value, str]) -> dict[str, list[Value]]:
-    """Each group's nodes in walk order; groups ordered by their first node."""
+    """Each group's nodes in walk order; groups in name order, reading numbers as numbers
+    (``neurons.2`` before ``neurons.10``), so neurons are drawn in their order."""
     members: dict[str, list[Value]] = {}
     for node in order:
         if node in groups:
             members.setdefault(groups[node], []).append(node)
-    return members
+    return {name: members[name] for name in sorted(members, key=_natural)}
+
+
+def _natural(name: str) -> list[tuple[int, int | str]]:
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in name.split(".")]
 
 
 def frames(names: list[str]) -> dict[str, list[str]]:

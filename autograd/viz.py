@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd._dot import DrawOptions, Scene, edge_lines, frame_lines, group_node, header
+from autograd._dot import DrawOptions, Scene, edge_lines, frame_lines, group_lines, header
 from autograd._dot import value_node as _value_node
 from autograd._groups import GroupBy
 from autograd._render import (
@@ -65,7 +65,7 @@ def statements(root: Value, opts: DrawOptions) -> list[str]:
     for node in scene.order:
         if node not in scene.groups:
             lines += _value_node(scene, node)
-    lines += [group_node(scene, name) for name in scene.members]
+    lines += group_lines(scene)
     return lines + frame_lines(scene) + edge_lines(scene)
 
 
