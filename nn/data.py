@@ -24,9 +24,9 @@ def _rng(seed: Seed) -> random.Random:
     return seed if isinstance(seed, random.Random) else random.Random(seed)
 
 
-def _check_n(n: int, least: int = 1) -> int:
+def _check_n(n: int, least: int = 1, what: str = "the number of points") -> int:
     if type(n) is not int or n < least:
-        raise ValueError(f"the number of points must be an int >= {least}, got {n!r}")
+        raise ValueError(f"{what} must be an int >= {least}, got {n!r}")
     return n
 
 
@@ -85,10 +85,11 @@ def make_spirals(
 ) -> Dataset:
     """``classes`` interleaved spiral arms from the origin, each turning ``turns`` times; arm k
     is rotated by 2 pi k / classes. ``noise`` jitters the angle (radians)."""
-    rng, per_class = _rng(seed), _check_n(n, classes) // classes
+    rng, n = _rng(seed), _check_n(n, classes)
     points: list[Point] = []
     labels: list[int] = []
     for k in range(classes):
+        per_class = n // classes + (k < n % classes)
         for j in range(per_class):
             r = (j + 1) / per_class
             theta = 2 * math.pi * (turns * r + k / classes) + rng.gauss(0, noise)
@@ -102,7 +103,7 @@ def make_blobs(
 ) -> Dataset:
     """Gaussian blobs of std ``std`` around ``centers`` points drawn uniformly in
     [-box, box]^2; point i belongs to blob i mod centers."""
-    rng = _rng(seed)
+    rng, centers = _rng(seed), _check_n(centers, 1, "centers")
     middles = [[rng.uniform(-box, box), rng.uniform(-box, box)] for _ in range(centers)]
     points: list[Point] = []
     labels: list[int] = []

@@ -118,12 +118,14 @@ def _stop_reason(history: History, tol: float | None, callbacks: Sequence[Callba
 
 
 def _progress_bar(epochs: int, progress: bool | None) -> Any:
-    if progress is None:
-        progress = sys.stderr.isatty()
-    if not progress:
+    if progress is False or (progress is None and not sys.stderr.isatty()):
         return None
-    from tqdm import tqdm  # optional (the viz extra); imported only when a bar is drawn
-
+    try:
+        from tqdm import tqdm  # optional (the viz extra); imported only when a bar is drawn
+    except ImportError:
+        if progress is None:
+            return None  # automatic: no bar without tqdm
+        raise ImportError("fit(progress=True) needs tqdm: pip install 'chainrule[viz]'") from None
     return tqdm(total=epochs, unit="epoch")
 
 
@@ -154,6 +156,8 @@ def fit(
     ``cb(epoch, history)`` returning True stops training. ``progress`` None shows a tqdm bar
     only when stderr is a terminal.
     """
+    if not X:
+        raise ValueError("fit needs at least one example")
     optimizer = optimizer or SGD(model.parameters(), lr=0.1)
     trainer, history = _Trainer(model, loss, optimizer, clip, l1, l2), History()
     rng, base_lr, bar = random.Random(seed), optimizer.lr, _progress_bar(epochs, progress)

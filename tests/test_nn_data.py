@@ -47,6 +47,15 @@ def test_circles_radii_and_spiral_radius():
     assert max(math.hypot(*x) for x in X) == pytest.approx(1.0)
 
 
+def test_sizes_are_exact_and_bad_sizes_named():
+    assert len(data.make_spirals(100, classes=3)[0]) == 100
+    assert len(data.make_moons(7)[0]) == 7
+    with pytest.raises(ValueError, match="the number of points must be an int >= 2, got 1"):
+        data.make_circles(1)
+    with pytest.raises(ValueError, match="centers must be an int >= 1, got 0"):
+        data.make_blobs(10, centers=0)
+
+
 def test_xor_and_signed():
     X, y = data.make_xor()
     assert [int(a) ^ int(b) for a, b in X] == y

@@ -157,6 +157,11 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
     assert "loss=" in err
 
 
+def test_empty_data_is_refused():
+    with pytest.raises(ValueError, match="fit needs at least one example"):
+        nn.fit(nn.MLP(2, [1]), [], [])
+
+
 def test_evaluate_restores_training_mode_and_handles_regression():
     model = nn.MLP(2, [3, 1], dropout=0.5, seed=0)
     loss, accuracy = nn.evaluate(model, [[0.0, 1.0], [1.0, 1.0]], [0.3, 2.5])
