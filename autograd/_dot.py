@@ -64,7 +64,7 @@ class Scene:
         self.root, self.opts = root, opts
         self.order = topo_order(root)
         self.number = {node: i for i, node in enumerate(self.order)}
-        self.groups = assign_groups(self.order, opts.group_by) if opts.group_by else {}
+        self.groups = {} if opts.group_by is None else assign_groups(self.order, opts.group_by)
         self.members = members_in_order(self.order, self.groups)
         self.group_id = {name: f"g{k}" for k, name in enumerate(self.members)}
         self.lit = set(topo_order(opts.highlight)) if opts.highlight is not None else None
@@ -162,13 +162,15 @@ Edge = tuple[Value, Value, int]
 
 def edge_lines(scene: Scene) -> list[str]:
     """One statement per drawn edge; edges between the same two boxes merge, with a count."""
-    merged: dict[tuple[str, str], list[Edge]] = {}
+    merged: dict[tuple[str, str, int], list[Edge]] = {}
     for child in scene.order:
         for position, parent in enumerate(child.parents):
             src, dst = scene.item(parent), scene.entry(child)
+            # edges between two plain nodes stay apart (x * x draws two), into boxes they merge
+            key = (src, dst, position if src[0] == dst[0] == "n" else -1)
             if src != dst:
-                merged.setdefault((src, dst), []).append((parent, child, position))
-    return [_edge(scene, src, dst, edges) for (src, dst), edges in merged.items()]
+                merged.setdefault(key, []).append((parent, child, position))
+    return [_edge(scene, src, dst, edges) for (src, dst, _), edges in merged.items()]
 
 
 def _edge(scene: Scene, src: str, dst: str, edges: list[Edge]) -> str:
@@ -180,7 +182,7 @@ def _edge(scene: Scene, src: str, dst: str, edges: list[Edge]) -> str:
     lit = scene.lit is not None and parent in scene.lit and child in scene.lit
     faded = scene.lit is not None and not lit
     color = ACCENT if active or lit else FADED if faded else None
-    width = 1 + math.log10(len(edges)) if len(edges) > 1 else (2 if active or lit else None)
+    width = round(1 + math.log10(len(edges)), 2) if len(edges) > 1 else 2 if active or lit else None
     attrs = _attrs(label=label, color=color and _quote(color), penwidth=width)
     return f"{src} -> {dst}" + (f" [{attrs}]" if attrs else "")
 
