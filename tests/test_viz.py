@@ -89,7 +89,8 @@ def test_to_dot_is_deterministic_and_numbers_nodes_in_walk_order():
     order = topo_order(first)
     values = [s for s in drawn_nodes(to_dot(first)) if not s.endswith("op")]
     assert values == [f"n{i}" for i in range(len(order))]
-    assert "id(" not in to_dot(first) and str(id(first)) not in to_dot(first)
+    assert "id(" not in to_dot(first)
+    assert str(id(first)) not in to_dot(first)
 
 
 def test_reused_node_keeps_both_edges():
@@ -115,7 +116,8 @@ def test_edge_labels_show_local_then_chain_rule_terms():
 def test_folded_ops_draw_no_op_nodes_and_name_the_op_inside():
     text = to_dot(neuron(), ops="folded")
     assert not [s for s in drawn_nodes(text) if s.endswith("op")]
-    assert "<I>tanh</I>" in text and "<I>+</I>" in text
+    assert "<I>tanh</I>" in text
+    assert "<I>+</I>" in text
 
 
 def test_colour_follows_gradient_sign_and_magnitude():
@@ -222,7 +224,8 @@ def test_unlabelled_nodes_join_the_group_they_feed_and_shared_ones_stay_alone():
 def test_group_by_function():
     o = neuron()
     text = to_dot(o, group_by=lambda v: "weights" if v.label.startswith("w") else None)
-    assert "<B>weights</B>" in text and "2 nodes" in text
+    assert "<B>weights</B>" in text
+    assert "2 nodes" in text
 
 
 # Rendering ---------------------------------------------------------------------------------
@@ -244,9 +247,11 @@ def test_svg_parses_with_one_element_per_node(tmp_path: Path):
 def test_png_has_signature_and_sane_size(tmp_path: Path):
     path = render(neuron(), tmp_path / "neuron.png")
     data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
     width, height = struct.unpack(">II", data[16:24])
-    assert 300 < width < 5000 and 50 < height < 2000
+    assert 300 < width < 5000
+    assert 50 < height < 2000
 
 
 def test_pdf_is_written_by_graphviz_dot_or_refused_clearly(tmp_path: Path):
@@ -254,7 +259,7 @@ def test_pdf_is_written_by_graphviz_dot_or_refused_clearly(tmp_path: Path):
     if shutil.which("dot"):  # Graphviz's own dot writes PDF
         assert render(neuron(), target).read_bytes().startswith(b"%PDF")
     else:  # graphviz-pure, the pip renderer, has no PDF
-        with pytest.raises(RendererNotFoundError, match="cannot write PDF.*svg or .png"):
+        with pytest.raises(RendererNotFoundError, match=r"cannot write PDF.*svg or \.png"):
             render(neuron(), target)
         assert not target.exists()
     assert (tmp_path / "neuron.dot").read_text() == to_dot(neuron())
@@ -273,7 +278,7 @@ def test_draw_graph_is_a_digraph_that_graphviz_itself_can_render():
     picture = draw_graph(neuron(), rankdir="TB")
     assert isinstance(picture, graphviz.Digraph)
     assert picture.source == to_dot(neuron(), rankdir="TB")
-    assert graphviz.backend.dot_command.DOT_BINARY == find_renderer()
+    assert find_renderer() == graphviz.backend.dot_command.DOT_BINARY
     assert picture.pipe(format="svg").startswith(b"<?xml")
     bundle = picture._repr_mimebundle_()
     assert len(svg_nodes(bundle["image/svg+xml"])) == len(drawn_nodes(picture.source))
@@ -304,9 +309,10 @@ def test_renderer_failure_reports_its_error(monkeypatch: pytest.MonkeyPatch, tmp
     failing.write_text("#!/bin/sh\necho 'out of ink' >&2\nexit 3\n")
     failing.chmod(0o755)
     monkeypatch.setenv(ENV_VAR, str(failing))
-    with pytest.raises(RenderError, match="exit 3.*out of ink.*DOT source was written"):
+    with pytest.raises(RenderError, match=r"exit 3.*out of ink.*DOT source was written"):
         render(neuron(), tmp_path / "g.svg")
-    assert not (tmp_path / "g.svg").exists() and (tmp_path / "g.dot").exists()
+    assert not (tmp_path / "g.svg").exists()
+    assert (tmp_path / "g.dot").exists()
 
 
 RENDER_SCRIPT = """
@@ -335,7 +341,8 @@ def run_isolated(python: Path, tmp_path: Path, env: dict[str, str]) -> str:
 
 def test_missing_renderer_is_a_clear_error_and_the_dot_is_still_written(tmp_path: Path):
     out = run_isolated(Path(sys.executable), tmp_path, {ENV_VAR: str(tmp_path / "nope")})
-    assert out.startswith("RendererNotFoundError CHAINRULE_DOT=") and "not an executable" in out
+    assert out.startswith("RendererNotFoundError CHAINRULE_DOT=")
+    assert "not an executable" in out
     assert (tmp_path / "g.dot").read_text().startswith("digraph chainrule {")
     (tmp_path / "g.dot").unlink()
     bare = tmp_path / "bare"  # a Python with no graphviz-pure beside it, and an empty PATH
@@ -344,4 +351,5 @@ def test_missing_renderer_is_a_clear_error_and_the_dot_is_still_written(tmp_path
     out = run_isolated(python, tmp_path, {"PATH": ""})
     assert out.startswith("RendererNotFoundError no Graphviz renderer found: install")
     assert "(the DOT source was written to" in out
-    assert (tmp_path / "g.dot").exists() and not (tmp_path / "g.png").exists()
+    assert (tmp_path / "g.dot").exists()
+    assert not (tmp_path / "g.png").exists()
