@@ -71,8 +71,8 @@ class Explanation:
             "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in self.cells(row)) + "</tr>"
             for row in self.rows
         )
-        caption = escape(self.title()).replace("delta", "&delta;")
-        head = head.replace("delta", "&delta;")
+        caption = escape(self.title()).replace("delta", "\u03b4")
+        head = head.replace("delta", "\u03b4")
         return (
             f'<table class="chainrule-explain"><caption>{caption}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
