@@ -1,0 +1,128 @@
+"""The ``chainrule`` command: ``train`` (an MLP on a toy data set, with pictures),
+``graph`` (an expression's computation graph with its gradients) and ``check`` (its
+gradient against finite differences and, with sympy, the exact derivative).
+
+Errors are one line on stderr, ``chainrule: error: ...``, and an exit status: 2 for bad
+usage (an option, an expression), 1 for a failure (a domain error, a file that cannot be
+written); never a traceback. Outputs are written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from autograd import GradcheckError
+from autograd._render import RendererNotFoundError, RenderError
+from nn.expr import ExpressionError
+
+USAGE, FAILURE = 2, 1
+TRAIN_EXAMPLE = "chainrule train --hidden 16,16 --epochs 50"
+GRAPH_EXAMPLE = 'chainrule graph "tanh(x*w + b)" --at x=2,w=-3,b=6.88 -o neuron.svg'
+
+
+class UsageError(Exception):
+    """A bad option value: exit status 2."""
+
+
+class CommandError(Exception):
+    """The command could not do its job: exit status 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (the usage summary is in --help)."""
+
+    def error(self, message: str) -> NoReturn:
+        _fail(f"{message} (see {self.prog} --help)", USAGE)
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    one_line = " ".join(message.split())
+    sys.stderr.write(f"chainrule: error: {one_line}\n")
+    raise SystemExit(status)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``chainrule`` argument parser with its three sub-commands."""
+    from nn.cli_expr import add_check_command, add_graph_command
+    from nn.cli_train import add_train_command
+
+    parser = _Parser(
+        prog="chainrule",
+        description="Scalar reverse-mode automatic differentiation that explains itself.",
+        epilog=f"examples:\n  {TRAIN_EXAMPLE}\n  {GRAPH_EXAMPLE}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    add_train_command(commands)
+    add_graph_command(commands)
+    add_check_command(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE
+    try:
+        status: int = args.run(args)
+    except (ExpressionError, UsageError) as err:
+        _fail(str(err), USAGE)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except (CommandError, GradcheckError, RendererNotFoundError, RenderError) as err:
+        _fail(str(err), FAILURE)
+    except OSError as err:
+        _fail(_os_message(err), FAILURE)
+    except (ValueError, ArithmeticError) as err:  # the engine's domain and overflow errors
+        _fail(str(err), FAILURE)
+    return status
+
+
+def _os_message(err: OSError) -> str:
+    """``cannot write out/model.json: Permission denied`` rather than errno noise."""
+    if err.filename is None:
+        return str(err)
+    return f"cannot write {err.filename}: {err.strerror or err}"
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an int >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite float > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be a finite number > 0")
+    return value
+
+
+def writable_file(path: Path) -> Path:
+    """``path`` if a file can be written there (its folder exists and is writable), else
+    CommandError naming it: checked before any work, so a long run does not fail at the end."""
+    if path.is_dir():
+        raise CommandError(f"cannot write {path}: it is a folder")
+    folder = path.parent
+    if not folder.is_dir():
+        raise CommandError(f"cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CommandError(f"cannot write {path}: permission denied")
+    return path

@@ -1,0 +1,123 @@
+"""The files ``chainrule train`` writes, each whole or not at all."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import nn
+from autograd import Value, no_grad
+from autograd._render import write_atomically
+from autograd.viz import render
+from nn.cli import CommandError
+from nn.plots import save_png
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from nn.cli_train import Run
+
+FILES = {
+    "curves.png": "loss and accuracy per epoch, training and test",
+    "boundary.png": "the decision boundary over the data",
+    "model.json": "the trained model (nn.load reads it)",
+    "neuron.svg": "one neuron's graph after backward (its DOT source: neuron.dot)",
+    "metrics.json": "the settings and the numbers",
+}
+
+
+def write_outputs(run: Run, out: Path) -> None:
+    """Write every file of ``FILES`` into ``out``, in that order: metrics.json last, so its
+    presence means the run finished."""
+    writers: dict[str, Callable[[Path], object]] = {
+        "curves.png": lambda path: save_png(_curves(run), path),
+        "boundary.png": lambda path: save_png(_boundary(run), path),
+        "model.json": lambda path: nn.save(run.model, path),
+        "neuron.svg": lambda path: render(_neuron_graph(run), path, edge_labels=True),
+        "metrics.json": lambda path: write_atomically(path, _json(metrics(run))),
+    }
+    for name, write in writers.items():
+        try:
+            write(out / name)
+        except OSError as err:
+            raise CommandError(f"cannot write {out / name}: {err.strerror or err}") from None
+
+
+def _curves(run: Run) -> Figure:
+    from nn.plots import plot_history
+
+    return plot_history(run.history, run.test_loss, run.test_accuracy)
+
+
+def _boundary(run: Run) -> Figure:
+    from nn.plots import plot_decision_boundary
+
+    X = run.X_train + run.X_test  # noqa: N806 (the usual name)
+    y = [int(t > 0) for t in run.y_train + run.y_test]  # hinge's -1/+1 labels as 0/1
+    title = f"{run.args.dataset}: test accuracy {percent(run.test_accuracy[-1])}"
+    return plot_decision_boundary(run.model, X, y, run.threshold, title=title)
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=1) + "\n").encode("utf-8")
+
+
+def _neuron_graph(run: Run) -> Value:
+    """a = f(w . x + b) for the first hidden neuron, at the first training point where it is
+    active (so its gradients are not all zero), after ``a.backward()``."""
+    neuron = run.model.layers[0].neurons[0]
+    with no_grad():
+        active = [x for x in run.X_train if neuron(x).data > 0.0]
+    point = (active or run.X_train)[0]
+    a = neuron([Value(point[0], label="x1"), Value(point[1], label="x2")])
+    a.backward()  # the model's weights now hold da/dw: it is saved before, and not used after
+    return a
+
+
+def metrics(run: Run) -> dict[str, Any]:
+    """The settings, the final numbers and the per-epoch curves; only ``seconds`` changes
+    between two runs with the same settings."""
+    args, history = run.args, run.history
+    settings = {key: value for key, value in vars(args).items() if key not in ("run", "quiet")}
+    settings |= {"out": str(args.out), "lr": run.lr}
+    return {
+        "settings": settings,
+        "model": repr(run.model),
+        "parameters": len(run.model.parameters()),
+        "points": {"training": len(run.X_train), "test": len(run.X_test)},
+        "epochs": history.epochs,
+        "stopped": history.stopped,
+        "training": {"loss": history.loss[-1], "accuracy": history.accuracy[-1]},
+        "test": {"loss": run.test_loss[-1], "accuracy": run.test_accuracy[-1]},
+        "curves": {
+            "training_loss": history.loss,
+            "training_accuracy": history.accuracy,
+            "test_loss": run.test_loss,
+            "test_accuracy": run.test_accuracy,
+        },
+        "seconds": {"training": run.seconds, "per_epoch": history.seconds},
+    }
+
+
+def summary(run: Run, out: Path) -> None:
+    """Print what was trained, how well, and where the files are."""
+    args, history = run.args, run.history
+    print(
+        f"trained {run.model!r} on {args.dataset} ({len(run.X_train)} training and "
+        f"{len(run.X_test)} test points) for {history.epochs} epochs in {run.seconds:.1f} s"
+    )
+    print(
+        f"training loss {history.loss[-1]:.4g}, accuracy {percent(history.accuracy[-1])}; "
+        f"test loss {run.test_loss[-1]:.4g}, accuracy {percent(run.test_accuracy[-1])}"
+    )
+    print(f"wrote {out}{os.sep}")
+    for name, what in FILES.items():
+        print(f"  {name:<13} {what}")
+
+
+def percent(accuracy: float | None) -> str:
+    """``0.975`` as ``97.5%``."""
+    return "n/a" if accuracy is None else f"{accuracy:.1%}"

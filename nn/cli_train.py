@@ -1,0 +1,156 @@
+"""``chainrule train``: an MLP trained on a toy 2-D data set, and its pictures.
+
+Writes into the output folder (``chainrule-out/``): ``curves.png`` (loss and accuracy per
+epoch), ``boundary.png`` (the decision boundary), ``model.json`` (``nn.load`` reads it),
+``neuron.svg`` with ``neuron.dot`` (one neuron's graph after backward) and ``metrics.json``
+(settings and numbers). The same settings and seed give the same numbers and files; only
+``metrics.json``'s ``seconds`` differ between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nn
+from autograd._render import find_renderer
+from nn.cli import CommandError, UsageError, positive_float, positive_int, writable_file
+from nn.cli_outputs import FILES, summary, write_outputs
+from nn.data import Dataset, make_circles, make_moons, make_spirals, signed, train_test_split
+from nn.layers import ACTIVATIONS
+from nn.optim import Optimizer
+
+DATASETS: dict[str, Callable[..., Dataset]] = {
+    "moons": make_moons,
+    "circles": make_circles,
+    "spirals": make_spirals,
+}
+# loss name -> (loss, decision threshold on the output, whether labels become -1/+1)
+LOSSES = {
+    "bce": (nn.binary_cross_entropy_with_logits, 0.0, False),
+    "mse": (nn.mse_loss, 0.5, False),
+    "hinge": (nn.hinge_loss, 0.0, True),
+}
+OPTIMIZERS: dict[
+    str, tuple[Callable[..., Optimizer], float]
+] = {  # name -> (constructor(params, lr), default lr)
+    "adam": (nn.Adam, 0.01),
+    "adamw": (nn.AdamW, 0.01),
+    "rmsprop": (nn.RMSprop, 0.01),
+    "sgd": (nn.SGD, 0.1),
+    "momentum": (lambda params, lr: nn.SGD(params, lr=lr, momentum=0.9), 0.03),
+}
+
+
+def hidden_sizes(text: str) -> list[int]:
+    """An argparse type: ``"16,16"`` as ``[16, 16]``."""
+    return [positive_int(part.strip()) for part in text.split(",")]
+
+
+def batch_size(text: str) -> int | None:
+    """An argparse type: a positive int, or ``full`` for full-batch gradient descent."""
+    return None if text == "full" else positive_int(text)
+
+
+def add_train_command(commands: Any) -> None:
+    """Register ``train`` and its options on the sub-command parsers."""
+    train = commands.add_parser("train", help="train an MLP on a toy data set", description=__doc__)
+    option = train.add_argument
+    option("--dataset", choices=sorted(DATASETS), default="moons")
+    option("--samples", type=positive_int, default=200, help="points in the data set (200)")
+    option("--hidden", type=hidden_sizes, default=[16, 16], help="hidden layer sizes (16,16)")
+    option("--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="relu")
+    option("--loss", choices=sorted(LOSSES), default="bce", help="bce on logits (default)")
+    option("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
+    option("--lr", type=positive_float, help="learning rate eta (adam 0.01, sgd 0.1, ...)")
+    option("--epochs", type=positive_int, default=50)
+    option("--batch-size", type=batch_size, default=16, help="examples per step, or full")
+    option("--seed", type=int, default=0, help="data, weights and batches (0)")
+    option("--out", type=Path, default=Path("chainrule-out"), help="output folder")
+    option("--quiet", action="store_true", help="no progress bar, no summary")
+    train.set_defaults(run=run_train)
+
+
+@dataclass
+class Run:
+    """A training run's data, model and results."""
+
+    args: argparse.Namespace
+    X_train: list[list[float]]
+    X_test: list[list[float]]
+    y_train: list[Any]
+    y_test: list[Any]
+    model: nn.MLP
+    threshold: float  # an output above it predicts class 1
+    lr: float
+    history: nn.History = field(default_factory=nn.History)
+    test_loss: list[float] = field(default_factory=list)
+    test_accuracy: list[float | None] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Train, then write every output; nothing is written if training fails."""
+    out = _prepare_folder(args.out)
+    _check_drawing_tools()
+    run = _setup(args)
+    _train(run)
+    write_outputs(run, out)
+    if not args.quiet:
+        summary(run, out)
+    return 0
+
+
+def _prepare_folder(out: Path) -> Path:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CommandError(f"cannot create the output folder {out}: {err.strerror}") from None
+    for name in FILES:
+        writable_file(out / name)
+    return out
+
+
+def _check_drawing_tools() -> None:
+    try:
+        import matplotlib  # noqa: F401 (only its presence is checked here)
+    except ImportError:
+        raise CommandError(
+            "chainrule train draws its plots with matplotlib: pip install 'chainrule[viz]'"
+        ) from None
+    find_renderer("svg")  # RendererNotFoundError says how to get one
+
+
+def _setup(args: argparse.Namespace) -> Run:
+    if args.samples < 8:
+        raise UsageError(f"--samples {args.samples} is too few to split: use at least 8")
+    X, labels = DATASETS[args.dataset](n=args.samples, seed=args.seed)  # noqa: N806
+    _, threshold, to_signed = LOSSES[args.loss]
+    y = signed(labels) if to_signed else labels
+    split = train_test_split(X, y, test_size=0.25, seed=args.seed)
+    model = nn.MLP(2, [*args.hidden, 1], activation=args.activation, seed=args.seed)
+    lr = args.lr or OPTIMIZERS[args.optimizer][1]
+    return Run(args, *split, model=model, threshold=threshold, lr=lr)
+
+
+def _train(run: Run) -> None:
+    args = run.args
+    loss, _, _ = LOSSES[args.loss]
+    optimizer = OPTIMIZERS[args.optimizer][0](run.model.parameters(), lr=run.lr)
+
+    def on_test_set(epoch: int, history: nn.History) -> None:
+        test = nn.evaluate(run.model, run.X_test, run.y_test, loss=loss)
+        run.test_loss.append(test[0])
+        run.test_accuracy.append(test[1])
+
+    start = time.perf_counter()
+    run.history = nn.fit(
+        run.model, run.X_train, run.y_train, loss=loss, optimizer=optimizer, epochs=args.epochs,
+        batch_size=args.batch_size, seed=args.seed, callbacks=[on_test_set],
+        progress=False if args.quiet else None,
+    )  # fmt: skip
+    run.seconds = time.perf_counter() - start
