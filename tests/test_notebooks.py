@@ -1,13 +1,16 @@
-"""The notebooks: all six are there, and each is committed without outputs.
+"""The notebooks: all six are there, valid, and committed without outputs.
 
 The test suite executes them (pytest's ``--nbmake`` collects ``notebooks/``); this file checks
-what execution cannot: that nobody commits a notebook with stored outputs or execution counts,
-which would bloat diffs and show numbers the code no longer produces.
+what execution cannot: that nobody commits a notebook with stored outputs, execution counts or
+widget state, which bloat diffs and show numbers the code may no longer produce, and that each
+asks for the standard ``python3`` kernel (a custom kernel name fails on other machines).
 """
 
 import json
 from pathlib import Path
+from typing import Any
 
+import nbformat
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -21,18 +24,29 @@ EXPECTED = [
 ]
 
 
-def stored_state(notebook: Path) -> list[str]:
-    """One line per code cell that carries outputs or an execution count."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+def stored_state(notebook: dict[str, Any]) -> list[str]:
+    """One line per piece of execution state the notebook carries."""
     problems = []
-    for index, cell in enumerate(cells):
+    if "widgets" in notebook.get("metadata", {}):
+        problems.append("the notebook metadata holds widget state")
+    for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] != "code":
             continue
         if cell.get("outputs"):
             problems.append(f"cell {index} has {len(cell['outputs'])} stored output(s)")
         if cell.get("execution_count") is not None:
             problems.append(f"cell {index} has execution_count {cell['execution_count']}")
+        if "execution" in cell.get("metadata", {}):
+            problems.append(f"cell {index} has execution timings in its metadata")
     return problems
+
+
+def read(name: str) -> dict[str, Any]:
+    path = NOTEBOOKS / name
+    if not path.exists():
+        pytest.fail(f"{name} does not exist in {NOTEBOOKS.name}/")
+    notebook: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return notebook
 
 
 def test_all_six_notebooks_exist() -> None:
@@ -43,26 +57,36 @@ def test_all_six_notebooks_exist() -> None:
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_notebook_is_committed_without_outputs(name: str) -> None:
-    notebook = NOTEBOOKS / name
-    if not notebook.exists():
-        pytest.fail(f"{name} does not exist")
-    problems = stored_state(notebook)
+    problems = stored_state(read(name))
     assert not problems, f"{name}: clear outputs before committing: " + "; ".join(problems)
 
 
-def test_the_check_catches_a_stored_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_is_valid_and_uses_the_standard_kernel(name: str) -> None:
+    notebook = read(name)
+    nbformat.validate(nbformat.from_dict(notebook))
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3", name
+    kinds = {cell["cell_type"] for cell in notebook["cells"]}
+    assert kinds == {"markdown", "code"}, f"{name} should mix prose and code, has {kinds}"
+
+
+def test_the_check_catches_stored_state() -> None:
     executed = {
+        "metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {}}},
         "cells": [
             {"cell_type": "markdown", "source": "# title", "metadata": {}},
             {
                 "cell_type": "code",
                 "source": "1 + 1",
-                "metadata": {},
+                "metadata": {"execution": {"shell.execute_reply": "2025-01-01T00:00:00Z"}},
                 "execution_count": 3,
                 "outputs": [{"output_type": "execute_result", "data": {"text/plain": "2"}}],
             },
-        ]
+        ],
     }
-    path = tmp_path / "executed.ipynb"
-    path.write_text(json.dumps(executed), encoding="utf-8")
-    assert stored_state(path) == ["cell 1 has 1 stored output(s)", "cell 1 has execution_count 3"]
+    assert stored_state(executed) == [
+        "the notebook metadata holds widget state",
+        "cell 1 has 1 stored output(s)",
+        "cell 1 has execution_count 3",
+        "cell 1 has execution timings in its metadata",
+    ]
