@@ -10,6 +10,7 @@ if not hasattr(_autograd, "Value"):  # PyPI's unrelated `autograd` shadows chain
     )
 
 from nn import data, init, losses, optim, schedules
+from nn.batchnorm import BatchNorm
 from nn.data import batches, train_test_split
 from nn.io import ModelFileError, load, save
 from nn.layers import MLP, Dropout, Layer, Neuron
@@ -26,6 +27,7 @@ from nn.losses import (
 from nn.metrics import evaluate
 from nn.module import Module
 from nn.optim import SGD, Adam, AdamW, RMSprop, clip_grad_norm, clip_grad_value
+from nn.restarts import Restarts, Run, random_restarts
 from nn.schedules import CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR
 from nn.train import History, fit
 
@@ -34,6 +36,7 @@ __all__ = [
     "SGD",
     "Adam",
     "AdamW",
+    "BatchNorm",
     "CosineAnnealingLR",
     "Dropout",
     "ExponentialLR",
@@ -44,6 +47,8 @@ __all__ = [
     "Module",
     "Neuron",
     "RMSprop",
+    "Restarts",
+    "Run",
     "StepLR",
     "batches",
     "binary_cross_entropy",
@@ -62,6 +67,7 @@ __all__ = [
     "losses",
     "mse_loss",
     "optim",
+    "random_restarts",
     "save",
     "schedules",
     "squared_error",

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd import Value, dot
+from nn.batchnorm import BatchNorm
 from nn.init import Initializer, get_initializer
 from nn.module import Module
 
@@ -64,8 +65,17 @@ class Neuron(Module):
         self._z_label, self._a_label = f"{prefix}z", f"{prefix}a"
 
     def __call__(self, x: Input) -> Value:
+        return self.activate(self.weighted_sum(x))
+
+    def weighted_sum(self, x: Input) -> Value:
+        """z = w . x + b, labelled ``<name>.z``."""
         z = dot(self.w, x, self.b)
         z.label = self._z_label
+        return z
+
+    def activate(self, z: Value) -> Value:
+        """a = f(z), labelled ``<name>.a`` (z itself for a linear neuron). BatchNorm goes
+        between ``weighted_sum`` and ``activate``."""
         if self._f is None:
             return z
         a = self._f(z)
@@ -77,7 +87,12 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons, each seeing all ``nin`` inputs."""
+    """``nout`` neurons, each seeing all ``nin`` inputs.
+
+    ``batchnorm=True`` normalises the weighted sums over the batch before the activation,
+    a = f(BN(z)) (the original paper's place; ``bn`` holds it). ``residual=True`` adds the
+    input to the output, a + x (needs ``nout == nin``), labelled ``<neuron>.res``.
+    """
 
     def __init__(
         self,
@@ -86,21 +101,59 @@ class Layer(Module):
         activation: str = "relu",
         init: str | Initializer | None = None,
         rng: random.Random | None = None,
+        batchnorm: bool = False,
+        residual: bool = False,
     ) -> None:
         _check_count(nout, "nout")
+        if residual and nin != nout:
+            raise ValueError(
+                f"a residual layer outputs layer(x) + x, so it needs as many outputs as inputs: "
+                f"got {nin} inputs and {nout} outputs"
+            )
         rng = rng or random.Random()
         self.neurons = [Neuron(nin, activation, init, rng, fan_out=nout) for _ in range(nout)]
-        self.nin, self.activation = nin, activation
+        self.bn = BatchNorm(nout) if batchnorm else None
+        self.nin, self.activation, self.residual = nin, activation, residual
         self._label()
 
     def __call__(self, x: Input) -> list[Value]:
+        self._check_input(x)
+        if self.bn is None:
+            return self._add_input(x, [n(x) for n in self.neurons])
+        return self._add_input(x, self._activate(self.bn(self._weighted_sums(x))))
+
+    def forward_batch(self, xs: Sequence[Input]) -> list[list[Value]]:
+        """A batch of samples; with BatchNorm in training mode, normalised over the batch."""
+        if self.bn is None or not self.training:
+            return [self(x) for x in xs]
+        for x in xs:
+            self._check_input(x)
+        zs = self.bn.forward_batch([self._weighted_sums(x) for x in xs])
+        return [self._add_input(x, self._activate(z)) for x, z in zip(xs, zs, strict=True)]
+
+    def _check_input(self, x: Input) -> None:
         if len(x) != self.nin:
             name = f" {self._name}" if self._name else ""
             raise ValueError(f"layer{name} expects {self.nin} inputs, got {len(x)}")
-        return [n(x) for n in self.neurons]
+
+    def _weighted_sums(self, x: Input) -> list[Value]:
+        return [n.weighted_sum(x) for n in self.neurons]
+
+    def _activate(self, zs: Sequence[Value]) -> list[Value]:
+        return [n.activate(z) for n, z in zip(self.neurons, zs, strict=True)]
+
+    def _add_input(self, x: Input, outs: list[Value]) -> list[Value]:
+        if not self.residual:
+            return outs
+        sums = [a + xi for a, xi in zip(outs, x, strict=True)]
+        for n, h in zip(self.neurons, sums, strict=True):
+            h.label = f"{n._name}.res"
+        return sums
 
     def __repr__(self) -> str:
-        return f"Layer({self.nin}, {len(self.neurons)}, activation={self.activation!r})"
+        options = ", batchnorm=True" if self.bn else ""
+        options += ", residual=True" if self.residual else ""
+        return f"Layer({self.nin}, {len(self.neurons)}, activation={self.activation!r}{options})"
 
 
 class Dropout(Module):
@@ -128,8 +181,11 @@ class MLP(Module):
 
     Hidden layers use ``activation``, the last uses ``output_activation`` (``None``: linear).
     ``seed`` draws the initial weights from a private ``random.Random``. ``dropout`` > 0 adds
-    Dropout after every hidden layer. Calling the model returns a Value when the last layer
-    has one neuron, a list of Values otherwise (as micrograd does).
+    Dropout after every hidden layer. ``batchnorm=True`` puts a BatchNorm in every hidden
+    layer, between z and the activation (train it through ``forward_batch``, as ``nn.fit``
+    does). ``residual=True`` makes every hidden layer after the first output a + x (widths
+    must match). Calling the model returns a Value when the last layer has one neuron, a list
+    of Values otherwise (as micrograd does).
     """
 
     def __init__(
@@ -141,15 +197,30 @@ class MLP(Module):
         init: str | Initializer | None = None,
         seed: int | None = None,
         dropout: float = 0.0,
+        batchnorm: bool = False,
+        residual: bool = False,
     ) -> None:
         if not nouts:
             raise ValueError("nouts must list at least one layer size")
-        rng = random.Random(seed)
+        rng, hidden = random.Random(seed), len(nouts) - 1
         sizes = [_check_count(nin, "nin"), *(_check_count(n, "layer size") for n in nouts)]
+        if residual:
+            _check_residual_widths(sizes)
         last = _check_activation(output_activation or "linear")
-        acts = [_check_activation(activation)] * (len(nouts) - 1) + [last]
-        self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, rng) for i in range(len(nouts))]
-        self.nin, self.nouts = nin, list(nouts)
+        acts = [_check_activation(activation)] * hidden + [last]
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                acts[i],
+                init,
+                rng,
+                batchnorm and i < hidden,
+                residual and 0 < i < hidden,
+            )
+            for i in range(len(nouts))
+        ]
+        self.nin, self.nouts, self.batchnorm, self.residual = nin, list(nouts), batchnorm, residual
         self.activation, self.output_activation = activation, output_activation or "linear"
         self.dropout = Dropout(dropout, rng)
         self._label()
@@ -160,5 +231,33 @@ class MLP(Module):
             outs = layer(self.dropout(outs))
         return outs[0] if len(outs) == 1 else outs
 
+    def forward_batch(self, xs: Sequence[Input]) -> list[Output]:
+        """The outputs for a batch of samples; in training mode with ``batchnorm=True`` each
+        hidden layer sees the whole batch at once (otherwise: the model on each sample)."""
+        if not (self.batchnorm and self.training):
+            return [self(x) for x in xs]
+        outs = self.layers[0].forward_batch(xs)
+        for layer in self.layers[1:]:
+            outs = layer.forward_batch([self.dropout(o) for o in outs])
+        return [o[0] if len(o) == 1 else o for o in outs]
+
     def __repr__(self) -> str:
-        return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
+        options = ", batchnorm=True" if self.batchnorm else ""
+        options += ", residual=True" if self.residual else ""
+        return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}{options})"
+
+
+def _check_residual_widths(sizes: list[int]) -> None:
+    """layer(x) + x needs every hidden layer after the first to keep its input's width."""
+    hidden = sizes[1:-1]
+    if len(hidden) < 2:
+        raise ValueError(
+            "residual=True adds each hidden layer's input to its output from the second hidden "
+            f"layer on, but this MLP has {len(hidden)} hidden layer(s)"
+        )
+    for i in range(1, len(hidden)):
+        if sizes[i] != sizes[i + 1]:
+            raise ValueError(
+                f"residual=True: layer layers.{i} maps {sizes[i]} inputs to {sizes[i + 1]} "
+                "outputs, but layer(x) + x needs equal widths"
+            )

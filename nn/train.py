@@ -72,7 +72,7 @@ class _Trainer:
 
     def objective(self, xb: list[Any], yb: list[Any]) -> tuple[Value, list[Any]]:
         """L = loss(outputs, y) + l1 sum |w| + l2 sum w^2, and the outputs."""
-        outputs = [self.model(x) for x in xb]
+        outputs = self.model.forward_batch(xb)
         total = self.loss(outputs, yb)
         if self.l1:
             total = total + self.l1 * l1_penalty(self.weights)
