@@ -14,6 +14,7 @@ from autograd import Value, dot
 from nn.batchnorm import BatchNorm
 from nn.init import Initializer, get_initializer
 from nn.module import Module
+from nn.residual import add_input, check_residual_widths
 
 Input = Sequence[Value | float]
 Output = Value | list[Value]
@@ -143,12 +144,7 @@ class Layer(Module):
         return [n.activate(z) for n, z in zip(self.neurons, zs, strict=True)]
 
     def _add_input(self, x: Input, outs: list[Value]) -> list[Value]:
-        if not self.residual:
-            return outs
-        sums = [a + xi for a, xi in zip(outs, x, strict=True)]
-        for n, h in zip(self.neurons, sums, strict=True):
-            h.label = f"{n._name}.res"
-        return sums
+        return add_input(x, outs, [n._name for n in self.neurons]) if self.residual else outs
 
     def __repr__(self) -> str:
         options = ", batchnorm=True" if self.bn else ""
@@ -205,7 +201,7 @@ class MLP(Module):
         rng, hidden = random.Random(seed), len(nouts) - 1
         sizes = [_check_count(nin, "nin"), *(_check_count(n, "layer size") for n in nouts)]
         if residual:
-            _check_residual_widths(sizes)
+            check_residual_widths(sizes)
         last = _check_activation(output_activation or "linear")
         acts = [_check_activation(activation)] * hidden + [last]
         self.layers = [
@@ -245,19 +241,3 @@ class MLP(Module):
         options = ", batchnorm=True" if self.batchnorm else ""
         options += ", residual=True" if self.residual else ""
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}{options})"
-
-
-def _check_residual_widths(sizes: list[int]) -> None:
-    """layer(x) + x needs every hidden layer after the first to keep its input's width."""
-    hidden = sizes[1:-1]
-    if len(hidden) < 2:
-        raise ValueError(
-            "residual=True adds each hidden layer's input to its output from the second hidden "
-            f"layer on, but this MLP has {len(hidden)} hidden layer(s)"
-        )
-    for i in range(1, len(hidden)):
-        if sizes[i] != sizes[i + 1]:
-            raise ValueError(
-                f"residual=True: layer layers.{i} maps {sizes[i]} inputs to {sizes[i + 1]} "
-                "outputs, but layer(x) + x needs equal widths"
-            )
