@@ -37,6 +37,31 @@ def topo_order(root: Value) -> list[Value]:
     return order
 
 
+def interior_order(root: Value) -> list[Value]:
+    """The nodes ``root`` depends on that have parents, parents first, each with ``grad`` 0.0.
+
+    The order is ``topo_order``'s without the leaves. The reset of ``grad`` is also the
+    visited mark, so no set is built: a node is marked by giving it a float object made for
+    this walk (``grad is entered`` while its parents are being ordered, ``grad is zero`` when
+    done); the identity of that object, not its value 0.0, tells it apart from any earlier
+    gradient. Leaves keep their ``grad``: they accumulate across passes.
+    """
+    entered, zero = float("0"), float("0")  # two new float objects, equal to 0.0
+    order: list[Value] = []
+    stack = [root] if root.parents else []
+    while stack:
+        node = stack.pop()
+        if node.grad is entered:  # every parent is ordered: the node is finished
+            node.grad = zero
+            order.append(node)
+        elif node.grad is not zero:  # pushed twice before it was first reached
+            node.grad = entered
+            stack.append(node)
+            # unfinished interior parents only, the first on top so it is ordered first
+            stack += [p for p in reversed(node.parents) if p.parents and p.grad is not zero]
+    return order
+
+
 def edges(order: list[Value]) -> Iterator[tuple[Value, Value, int]]:
     """Each edge ``(parent, child, position)`` of the nodes in ``order``, one per parent slot.
 

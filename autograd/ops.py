@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import mul
 from typing import Any
 
 Interval = tuple[float, float]
@@ -54,7 +55,7 @@ def _dual(method: str, on_float: Callable[[float], float]) -> Callable[[Any], An
     """A function that computes on floats directly and calls ``x.method()`` on Values."""
 
     def f(x: Any) -> Any:
-        return on_float(x) if isinstance(x, float) else getattr(x, method)()
+        return on_float(x) if type(x) is float else getattr(x, method)()
 
     f.__name__ = method
     return f
@@ -62,7 +63,7 @@ def _dual(method: str, on_float: Callable[[float], float]) -> Callable[[Any], An
 
 def value_of(x: Any) -> float:
     """The float behind ``x``: a float itself, or a Value's ``data``."""
-    return x if isinstance(x, float) else float(x.data)
+    return x if type(x) is float else float(x.data)
 
 
 def _sigmoid(a: float) -> float:
@@ -93,10 +94,9 @@ def _pow_forward(a: float, b: float) -> float:
 
 
 def _dot_forward(*xs: float) -> float:
-    # sum_i w_i x_i (+ bias), rounded once: math.fsum is exact.
+    # b + w_0 x_0 + w_1 x_1 + ..., left to right as Python's sum (and autograd.dot) adds
     n = len(xs) // 2
-    bias = [xs[-1]] if len(xs) % 2 else []
-    return math.fsum([w * x for w, x in zip(xs[:n], xs[n : 2 * n], strict=True)] + bias)
+    return sum(map(mul, xs[:n], xs[n : 2 * n]), xs[-1] if len(xs) % 2 else 0.0)
 
 
 def _dot_rule(out: Any, *xs: Any) -> tuple[Any, ...]:
@@ -109,6 +109,30 @@ def _dot_symbolic(sp: Any, *xs: Any) -> Any:
     n = len(xs) // 2
     total = sp.Add(*(w * x for w, x in zip(xs[:n], xs[n : 2 * n], strict=True)))
     return total + xs[-1] if len(xs) % 2 else total
+
+
+def _neuron_forward(*xs_and_slope: float) -> float:
+    *xs, slope = xs_and_slope
+    if slope < 0.0:
+        raise ValueError(f"the slope is {slope}")
+    z = _dot_forward(*xs)
+    return z if z > 0.0 else slope * z if slope else 0.0
+
+
+def _neuron_rule(out: Any, *xs_and_slope: Any) -> tuple[Any, ...]:
+    # a = f(z), z = w . x + b: the dot's partials times f'(z), which is 1 where a > 0 and the
+    # slope elsewhere (for a slope >= 0, a > 0 exactly when z > 0)
+    *xs, slope = xs_and_slope
+    partials = _dot_rule(out, *xs)
+    if value_of(out) > 0.0 or slope == 1.0:
+        return partials
+    return tuple(slope * d for d in partials) if slope else (0.0,) * len(partials)
+
+
+def _neuron_symbolic(sp: Any, *xs_and_slope: Any) -> Any:
+    *xs, slope = xs_and_slope
+    z = _dot_symbolic(sp, *xs)
+    return sp.Piecewise((z, z > 0), (slope * z, True))
 
 
 POSITIVE: Interval = (0.05, 4.0)
@@ -154,5 +178,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
     Op("sum", "sum", lambda *xs: math.fsum(xs), lambda out, *xs: (1.0,) * len(xs),
        lambda sp, *xs: sp.Add(*xs), arity=None),
     Op("dot", "dot", _dot_forward, _dot_rule, _dot_symbolic, arity=None),
+    Op("neuron", "neuron", _neuron_forward, _neuron_rule, _neuron_symbolic, arity=None,
+       smooth=False, params=(0.0, 0.01, 1.0), requires="a slope >= 0"),
 )}
 # fmt: on

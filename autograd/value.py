@@ -9,12 +9,18 @@ by reference counting.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from contextlib import ContextDecorator
+from itertools import repeat
 from numbers import Real
+from operator import attrgetter, mul
 from typing import Any
 
-from autograd.graph import topo_order
+from autograd.backprop import backpropagate
+from autograd.backprop import backward_error as backward_error
+from autograd.backprop import local_partials as local_partials
+from autograd.graph import interior_order
 from autograd.ops import OPS, Op
 
 Number = int | float
@@ -54,7 +60,28 @@ def _as_float(x: object, where: str) -> float:
 
 
 def _lift(x: object) -> Value:
-    return x if isinstance(x, Value) else Value(_as_float(x, "a Value operation"))
+    if type(x) is float:
+        return _node(x, (), None)
+    return x if isinstance(x, Value) else _node(_as_float(x, "a Value operation"), (), None)
+
+
+def _node(
+    data: float, parents: tuple[Value, ...], op: Op | None, param: float | None = None
+) -> Value:
+    """A Value made without ``__init__``'s checks: the engine's own results, already floats."""
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.parents = parents
+    node._op = op
+    node._param = param
+    return node
+
+
+def _result(data: float, parents: tuple[Value, ...], op: Op) -> Value:
+    """The node for ``op`` on ``parents``, or a leaf inside ``no_grad()``."""
+    return _node(data, parents, op) if _grad_enabled else _node(data, (), None)
 
 
 def _domain_error(op: Op, xs: Sequence[float], param: float | None, err: Exception) -> Exception:
@@ -73,31 +100,13 @@ def apply(op: Op, *args: object, param: float | None = None) -> Value:
     Numbers among ``args`` become leaf Values. Outside ``no_grad()`` the result remembers its
     parents and op; inside it is a leaf.
     """
-    parents = tuple(_lift(a) for a in args)
+    parents = tuple(map(_lift, args))
     xs = [p.data for p in parents]
     try:
         out = op.forward(*xs) if param is None else op.forward(*xs, param)
     except (ValueError, ArithmeticError) as err:
         raise _domain_error(op, xs, param, err) from None
-    if not _grad_enabled:
-        return Value(out)
-    return Value(out, "", parents, op, param)
-
-
-def local_partials(node: Value, on_values: bool = False) -> tuple[Any, ...]:
-    """``d node / d parent`` for each parent, from the op's rule: floats, or Values (whose graph
-    can be differentiated again) when ``on_values``."""
-    op = node._op
-    if op is None:
-        return ()
-    out, xs = (node, node.parents) if on_values else (node.data, [p.data for p in node.parents])
-    return op.rule(out, *xs) if node._param is None else op.rule(out, *xs, node._param)
-
-
-def backward_error(node: Value, err: Exception) -> Exception:
-    """The error for a rule that failed during a backward pass, naming the node."""
-    args = ", ".join(repr(p.data) for p in node.parents)
-    return type(err)(f"backward through {node.op}({args}): the derivative is undefined ({err})")
+    return _node(out, parents, op, param) if _grad_enabled else _node(out, (), None)
 
 
 class Value:
@@ -152,24 +161,31 @@ class Value:
 
         return repr_mimebundle(self)
 
-    # arithmetic: numbers on either side become leaf Values
+    # arithmetic: numbers on either side become leaf Values. + - * and the common functions
+    # build their node directly (their forward cannot fail); the rest go through apply().
     def __add__(self, other: Value | Number) -> Value:
-        return apply(ADD, self, other)
+        other = other if type(other) is Value else _lift(other)
+        return _result(self.data + other.data, (self, other), ADD)
 
     def __radd__(self, other: Number) -> Value:
-        return apply(ADD, other, self)
+        other_value = _lift(other)
+        return _result(other_value.data + self.data, (other_value, self), ADD)
 
     def __sub__(self, other: Value | Number) -> Value:
-        return apply(SUB, self, other)
+        other = other if type(other) is Value else _lift(other)
+        return _result(self.data - other.data, (self, other), SUB)
 
     def __rsub__(self, other: Number) -> Value:
-        return apply(SUB, other, self)
+        other_value = _lift(other)
+        return _result(other_value.data - self.data, (other_value, self), SUB)
 
     def __mul__(self, other: Value | Number) -> Value:
-        return apply(MUL, self, other)
+        other = other if type(other) is Value else _lift(other)
+        return _result(self.data * other.data, (self, other), MUL)
 
     def __rmul__(self, other: Number) -> Value:
-        return apply(MUL, other, self)
+        other_value = _lift(other)
+        return _result(other_value.data * self.data, (other_value, self), MUL)
 
     def __truediv__(self, other: Value | Number) -> Value:
         return apply(DIV, self, other)
@@ -186,7 +202,7 @@ class Value:
         return apply(POW, base, self)
 
     def __neg__(self) -> Value:
-        return apply(NEG, self)
+        return _result(-self.data, (self,), NEG)
 
     def __abs__(self) -> Value:
         return apply(ABS, self)
@@ -194,6 +210,8 @@ class Value:
     # named functions
     def exp(self) -> Value:
         """e^x; raises OverflowError above x = 709.78."""
+        if self.data < 709.0:  # below exp's overflow; beyond it, apply() names the error
+            return _result(math.exp(self.data), (self,), EXP)
         return apply(EXP, self)
 
     def log(self) -> Value:
@@ -206,7 +224,7 @@ class Value:
 
     def tanh(self) -> Value:
         """tanh(x) = (e^x - e^-x) / (e^x + e^-x); d/dx = 1 - tanh(x)^2."""
-        return apply(TANH, self)
+        return _result(math.tanh(self.data), (self,), TANH)
 
     def sigmoid(self) -> Value:
         """sigma(x) = 1 / (1 + e^-x); d/dx = sigma(x) (1 - sigma(x))."""
@@ -214,7 +232,7 @@ class Value:
 
     def relu(self) -> Value:
         """max(x, 0); the derivative at 0 is taken as 0."""
-        return apply(RELU, self)
+        return _result(self.data if self.data > 0.0 else 0.0, (self,), RELU)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, slope * x otherwise."""
@@ -238,20 +256,10 @@ class Value:
         Interior nodes get fresh gradients on every call, so calling backward twice adds to the
         leaves exactly what two separate passes would; leaves keep accumulating until zeroed.
         """
-        order = topo_order(self)
-        for node in order:
-            if node.parents:
-                node.grad = 0.0
-        self.grad += _as_float(grad, "backward's grad")
-        node = self
-        try:
-            for node in reversed(order):
-                g = node.grad
-                if g and node.parents:  # a zero gradient contributes nothing
-                    for parent, d in zip(node.parents, local_partials(node), strict=True):
-                        parent.grad += d * g
-        except (ValueError, ArithmeticError) as err:
-            raise backward_error(node, err) from None
+        seed = grad if type(grad) is float else _as_float(grad, "backward's grad")
+        order = interior_order(self)  # also resets every interior grad to 0.0
+        self.grad += seed
+        backpropagate(order)
 
 
 def vsum(terms: Iterable[Value | Number]) -> Value:
@@ -265,11 +273,41 @@ def dot(
     bias: Value | Number | None = None,
 ) -> Value:
     """sum_i w_i x_i (+ b) as one node: a neuron's weighted sum z = w . x + b."""
-    if len(weights) != len(inputs):
-        raise ValueError(
-            f"dot needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
-        )
-    return apply(DOT, *weights, *inputs, *(() if bias is None else (bias,)))
+    parents, z = _weighted_sum("dot", weights, inputs, bias)
+    return _result(z, parents, DOT)
+
+
+def neuron(
+    weights: Sequence[Value | Number],
+    inputs: Sequence[Value | Number],
+    bias: Value | Number | None = None,
+    slope: float = 0.0,
+) -> Value:
+    """A neuron as one node: a = f(z) with z = w . x + b and f(z) = z for z > 0, slope * z
+    otherwise (ReLU for slope 0, leaky ReLU for a small slope, linear for 1; slope >= 0).
+
+    The same as ``dot(weights, inputs, bias).leaky_relu(slope)`` with one node instead of
+    two; its partials are the dot's times f'(z), and they differentiate again like any op's.
+    """
+    parents, z = _weighted_sum("neuron", weights, inputs, bias)
+    if not slope >= 0.0:
+        return apply(NEURON, *parents, param=_as_float(slope, "neuron's slope"))  # names it
+    a = z if z > 0.0 else slope * z if slope else 0.0
+    return _node(a, parents, NEURON, float(slope)) if _grad_enabled else _node(a, (), None)
+
+
+def _weighted_sum(
+    name: str, weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: object
+) -> tuple[tuple[Value, ...], float]:
+    """The parents ``(*w, *x[, b])`` as Values and z = b + w_0 x_0 + w_1 x_1 + ..."""
+    n = len(weights)
+    if n != len(inputs):
+        raise ValueError(f"{name} needs as many weights as inputs, got {n} and {len(inputs)}")
+    given: tuple[Any, ...] = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    parents = given if all(map(isinstance, given, _VALUES)) else tuple(map(_lift, given))
+    start = 0.0 if bias is None else parents[-1].data
+    z: float = sum(map(mul, map(_DATA, parents[:n]), map(_DATA, parents[n : 2 * n])), start)
+    return parents, z
 
 
 ADD, SUB, MUL, DIV, NEG, POW, POWC = (
@@ -281,4 +319,5 @@ EXP, LOG, SQRT, ABS, TANH, SIGMOID = (
 RELU, LEAKY_RELU, SOFTPLUS, SIN, COS = (
     OPS[n] for n in ("relu", "leaky_relu", "softplus", "sin", "cos")
 )
-SUM, DOT = OPS["sum"], OPS["dot"]
+SUM, DOT, NEURON = OPS["sum"], OPS["dot"], OPS["neuron"]
+_new, _DATA, _VALUES = object.__new__, attrgetter("data"), repeat(Value)

@@ -15,6 +15,7 @@ from typing import Any
 import micrograd.nn
 
 import autograd
+from autograd.value import neuron
 
 SIZES = (2, 16, 16, 1)
 ALPHA, ETA = 1e-4, 0.1
@@ -87,7 +88,7 @@ def micrograd_step(state: Any) -> tuple[float, list[float]]:
     return total.data, grads
 
 
-# chainrule: a neuron is one dot node (and a relu), the sums are one node each
+# chainrule: a neuron is one fused node, the sums are one node each
 def chainrule_prepare(weights: list[Layer], data: Any) -> Any:
     layers = [
         ([[autograd.Value(w) for w in row] for row in rows], [autograd.Value(b) for b in bs])
@@ -100,14 +101,14 @@ def chainrule_prepare(weights: list[Layer], data: Any) -> Any:
 def _chainrule_forward(layers: Any, x: Any) -> autograd.Value:
     last = len(layers) - 1
     for i, (rows, bs) in enumerate(layers):
-        zs = [autograd.dot(row, x, b) for row, b in zip(rows, bs, strict=True)]
-        x = zs if i == last else [z.relu() for z in zs]
+        slope = 1.0 if i == last else 0.0  # ReLU, linear at the output
+        x = [neuron(row, x, b, slope) for row, b in zip(rows, bs, strict=True)]
     return x[0]
 
 
 def chainrule_step(state: Any) -> tuple[float, list[float]]:
     layers, params, xs, ys = state
-    scores = [_chainrule_forward(layers, x) for x in xs]
+    scores = [_chainrule_forward(layers, list(map(autograd.Value, x))) for x in xs]
     losses = [(1.0 - y * s).relu() for y, s in zip(ys, scores, strict=True)]
     total = autograd.vsum(losses) * (1.0 / len(losses)) + ALPHA * autograd.dot(params, params)
     for p in params:
