@@ -58,7 +58,8 @@ def random_restarts(
 
     Each run gets a fresh optimizer, ``make_optimizer(model.parameters())`` (default: fit's
     SGD), and, unless ``fit_kwargs`` sets one, ``seed`` also fixes fit's batch shuffling.
-    A run whose loss stops being finite raises fit's FloatingPointError, naming the seed.
+    A run that fails (a loss or gradient that stops being finite) raises fit's error with
+    the seed in front.
     """
     if not seeds:
         raise ValueError("random_restarts needs at least one seed")
@@ -74,7 +75,7 @@ def random_restarts(
         kwargs = {"seed": seed, **fit_kwargs}
         try:
             history = fit(model, X, y, optimizer=optimizer, **kwargs)
-        except FloatingPointError as err:
-            raise FloatingPointError(f"random_restarts, seed {seed}: {err}") from None
+        except (ArithmeticError, ValueError) as err:  # diverged: say which seed did it
+            raise type(err)(f"random_restarts, seed {seed}: {err}") from err
         runs.append(Run(seed, model, history))
     return Restarts(runs, min(runs, key=lambda run: run.final_loss))
