@@ -2,7 +2,8 @@
 
 A neuron computes z = w . x + b as one n-ary ``dot`` node, then a = f(z). Each neuron labels
 the nodes it makes ``<name>.z`` and ``<name>.a`` (for a linear neuron z is the output), next
-to its parameters' labels ``<name>.w.i`` and ``<name>.b``.
+to its parameters' labels ``<name>.w.i`` and ``<name>.b``. A ReLU or leaky-ReLU neuron makes
+both as one fused node (``autograd.value.neuron``), labelled ``<name>.a``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd import Value, dot
+from autograd.value import neuron
 from nn.batchnorm import BatchNorm
 from nn.init import Initializer, get_initializer
 from nn.module import Module
@@ -26,6 +28,7 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "sigmoid": Value.sigmoid,
     "linear": None,  # a = z
 }
+FUSED_SLOPES = {"relu": 0.0, "leaky_relu": 0.01}  # computed by one autograd.value.neuron node
 
 
 def _check_activation(activation: str) -> str:
@@ -66,6 +69,11 @@ class Neuron(Module):
         self._z_label, self._a_label = f"{prefix}z", f"{prefix}a"
 
     def __call__(self, x: Input) -> Value:
+        slope = FUSED_SLOPES.get(self.activation)
+        if slope is not None:  # z and f(z) as one node: the same numbers, half the nodes
+            a = neuron(self.w, x, self.b, slope)
+            a.label = self._a_label
+            return a
         return self.activate(self.weighted_sum(x))
 
     def weighted_sum(self, x: Input) -> Value:
