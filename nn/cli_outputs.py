@@ -73,7 +73,8 @@ def _neuron_graph(run: Run) -> Value:
         active = [x for x in run.X_train if neuron(x).data > 0.0]
     point = (active or run.X_train)[0]
     a = neuron([Value(point[0], label="x1"), Value(point[1], label="x2")])
-    a.backward()  # the model's weights now hold da/dw: it is saved before, and not used after
+    run.model.zero_grad()  # the weights still hold the last batch's dL/dw
+    a.backward()
     return a
 
 

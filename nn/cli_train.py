@@ -95,6 +95,8 @@ class Run:
 
 def run_train(args: argparse.Namespace) -> int:
     """Train, then write every output; nothing is written if training fails."""
+    if args.samples < 8:
+        raise UsageError(f"--samples {args.samples} is too few to split: use at least 8")
     out = _prepare_folder(args.out)
     _check_drawing_tools()
     run = _setup(args)
@@ -126,8 +128,6 @@ def _check_drawing_tools() -> None:
 
 
 def _setup(args: argparse.Namespace) -> Run:
-    if args.samples < 8:
-        raise UsageError(f"--samples {args.samples} is too few to split: use at least 8")
     X, labels = DATASETS[args.dataset](n=args.samples, seed=args.seed)  # noqa: N806
     _, threshold, to_signed = LOSSES[args.loss]
     y = signed(labels) if to_signed else labels
@@ -148,9 +148,12 @@ def _train(run: Run) -> None:
         run.test_accuracy.append(test[1])
 
     start = time.perf_counter()
-    run.history = nn.fit(
-        run.model, run.X_train, run.y_train, loss=loss, optimizer=optimizer, epochs=args.epochs,
-        batch_size=args.batch_size, seed=args.seed, callbacks=[on_test_set],
-        progress=False if args.quiet else None,
-    )  # fmt: skip
+    try:
+        run.history = nn.fit(
+            run.model, run.X_train, run.y_train, loss=loss, optimizer=optimizer,
+            epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
+            callbacks=[on_test_set], progress=False if args.quiet else None,
+        )  # fmt: skip
+    except (ArithmeticError, ValueError) as err:  # a diverging loss or gradient
+        raise CommandError(f"training failed: {err} (try a smaller --lr than {run.lr:g})") from None
     run.seconds = time.perf_counter() - start

@@ -1,0 +1,180 @@
+"""nn.expr: the whitelist parser behind ``chainrule graph`` and ``check``.
+
+Parsed expressions must compute what the same expression written with Values computes,
+differentiate as sympy says, refuse everything off the whitelist (never evaluating it), and
+turn any text at all into a Node or an ExpressionError, nothing else."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, grad
+from nn.expr import MAX_DEPTH, ExpressionError, build, parse, to_function, to_sympy
+
+AT = {"x": 0.7, "y": -1.3, "z": 2.1}
+
+
+def leaves() -> dict[str, Value]:
+    return {name: Value(value, label=name) for name, value in AT.items()}
+
+
+def run(text: str) -> tuple[Value, dict[str, Value]]:
+    bound = leaves()
+    out = build(parse(text, AT), bound)
+    out.backward()
+    return out, bound
+
+
+SAME_AS_VALUES = [
+    ("tanh(x*y + z)", lambda x, y, z: (x * y + z).tanh()),
+    ("x**2 - 3/z + -y", lambda x, y, z: x**2 - 3 / z + -y),
+    ("z**x + +x", lambda x, y, z: z**x + x),
+    ("x**(1/2) * z**-2", lambda x, y, z: x**0.5 * z**-2.0),
+    ("leaky_relu(y) + leaky_relu(y, 0.2)", lambda x, y, z: y.leaky_relu() + y.leaky_relu(0.2)),
+    ("exp(x) + log(z) + sqrt(z) + abs(y)", lambda x, y, z: x.exp() + z.log() + z.sqrt() + abs(y)),
+    ("sigmoid(y) * relu(x) - softplus(y)", lambda x, y, z: y.sigmoid() * x.relu() - y.softplus()),
+    ("sin(x) / cos(y)", lambda x, y, z: x.sin() / y.cos()),
+]
+
+
+@pytest.mark.parametrize(("text", "by_hand"), SAME_AS_VALUES, ids=[c[0] for c in SAME_AS_VALUES])
+def test_parsed_expressions_compute_what_values_compute(text: str, by_hand: object) -> None:
+    out, bound = run(text)
+    expected = leaves()
+    reference = by_hand(*expected.values())  # type: ignore[operator]
+    reference.backward()
+    assert out.data == reference.data
+    assert [v.grad for v in bound.values()] == [v.grad for v in expected.values()]
+
+
+def test_constant_exponents_use_powc_and_variable_ones_pow() -> None:
+    assert run("x**2")[0].op == "powc"
+    assert run("x**(1 + 1)")[0].param == 2.0
+    assert run("2**x")[0].op == "pow"
+
+
+def test_inner_nodes_are_labelled_with_their_text_and_long_ones_are_not() -> None:
+    out, _ = run("tanh(x*y + z)")
+    assert [out.label, out.parents[0].label, out.parents[0].parents[0].label] == [
+        "tanh(x * y + z)", "x * y + z", "x * y",
+    ]  # fmt: skip
+    long_one, _ = run("x + y + z + x * y * z + x + y + z")
+    assert long_one.label == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("__import__('os').system('touch pwned')", "calling __import__('os').system"),
+        ("__import__('os')", "unknown function '__import__'"),
+        ("x.real", "attribute access at column 1"),
+        ("x[0]", "a subscript"),
+        ("lambda: x", "lambda"),
+        ("[x for x in y]", "a comprehension"),
+        ("x if y else z", "if/else"),
+        ("x < y", "a comparison"),
+        ("x and y", "and/or"),
+        ("'x'", "str constant"),
+        ("True", "bool constant"),
+        ("1j", "complex constant"),
+        ("x % 2", "the operator %"),
+        ("~x", "the operator ~"),
+        ("print(x)", "unknown function 'print'"),
+        ("exp(x, y)", "exp takes its arguments as exp(x)"),
+        ("exp(x=1)", "exp takes its arguments as exp(x)"),
+        ("leaky_relu(x, y)", "leaky_relu's slope must be a number"),
+        ("exp", "exp is a function"),
+        ("w", "unknown variable 'w'"),
+        ("x +", "syntax error"),
+        ("", "empty"),
+        ("1e999", "too large for a float"),
+        ("x" + "+x" * 600, "too long"),
+        ("-" * (MAX_DEPTH + 1) + "x", "nested too deeply"),
+    ],
+)
+def test_off_the_whitelist_is_refused_by_name(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as refused:
+        parse(text, AT)
+    assert message in str(refused.value)
+    assert not Path("pwned").exists()  # nothing was evaluated
+
+
+def test_constant_exponents_are_checked_before_the_power_is_computed() -> None:
+    with pytest.raises(ExpressionError, match=r"the exponent 9 \*\* 9 = 3\.8742e\+08 is too"):
+        build(parse("9**9**9**9", AT), {})
+    with pytest.raises(ExpressionError, match="exponent 2000"):
+        build(parse("x**2000", AT), leaves())
+    assert build(parse("x**1024", AT), leaves()).data == 0.7**1024
+
+
+def test_domain_errors_come_from_the_engine_naming_the_op() -> None:
+    with pytest.raises(ValueError, match=r"log\(-1\.3\) is undefined"):
+        build(parse("log(y)", AT), leaves())
+    with pytest.raises(ValueError, match="the base must be positive"):
+        build(parse("y**x", AT), leaves())
+
+
+def test_to_function_binds_arguments_in_order() -> None:
+    f = to_function(parse("x - 2*y", AT), ["y", "x"])
+    assert f(Value(1.0), Value(5.0)).data == 3.0
+
+
+WORDS = st.sampled_from(["x", "y", "z", "0.5", "2", "exp", "log", "(", ")", "**", "*", "+",
+                         "-", "/", ",", ".", "[", "]", "'", "lambda", ":", "=", " ", "__import__",
+                         "relu", "leaky_relu", "9", "e9", "if", "not", "<"])  # fmt: skip
+
+
+def outcome(text: str) -> str:
+    """``ok``, or the kind of error and its message."""
+    try:
+        build(parse(text, AT), leaves())
+    except ExpressionError as err:
+        return f"refused: {err}"
+    except (ValueError, ArithmeticError) as err:  # the engine's domain errors
+        return f"undefined: {err}"
+    return "ok"
+
+
+@settings(max_examples=300)
+@given(st.lists(WORDS, max_size=20).map("".join))
+def test_any_text_is_a_node_or_a_clear_error(text: str) -> None:
+    result = outcome(text)  # anything else (TypeError, RecursionError, ...) fails the test
+    assert result == "ok" or result.split(": ", 1)[1]
+
+
+SMOOTH = ["tanh", "sin", "cos", "sigmoid", "softplus", "exp"]
+
+
+@st.composite
+def smooth_expressions(draw: st.DrawFn, depth: int = 3) -> str:
+    """Random expressions that stay finite and smooth at ``AT``."""
+    if depth == 0 or draw(st.booleans()):
+        return draw(st.sampled_from(["x", "y", "z", "0.5", "3"]))
+    kind = draw(st.sampled_from(["call", "+", "-", "*", "**2"]))
+    left = draw(smooth_expressions(depth - 1))
+    if kind == "call":
+        name = draw(st.sampled_from(SMOOTH))
+        return f"{name}(tanh({left}))" if name == "exp" else f"{name}({left})"
+    if kind == "**2":
+        return f"({left})**2"
+    return f"({left} {kind} {draw(smooth_expressions(depth - 1))})"
+
+
+@settings(max_examples=40)
+@given(smooth_expressions())
+def test_gradients_match_sympy(text: str) -> None:
+    node = parse(text, AT)
+    symbols = {name: sp.Symbol(name, real=True) for name in AT}
+    expression = to_sympy(node, symbols)
+    at = {symbols[name]: sp.Rational(value) for name, value in AT.items()}
+    bound = leaves()
+    analytic = grad(build(node, bound), list(bound.values()))
+    for name, value in zip(AT, analytic, strict=True):
+        exact = float(sp.diff(expression, symbols[name]).subs(at).evalf(30))
+        assert math.isclose(value, exact, rel_tol=1e-9, abs_tol=1e-12), (text, name)
