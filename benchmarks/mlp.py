@@ -15,7 +15,7 @@ from typing import Any
 import micrograd.nn
 
 import autograd
-from autograd.value import neuron
+import nn
 
 SIZES = (2, 16, 16, 1)
 ALPHA, ETA = 1e-4, 0.1
@@ -88,27 +88,18 @@ def micrograd_step(state: Any) -> tuple[float, list[float]]:
     return total.data, grads
 
 
-# chainrule: a neuron is one fused node, the sums are one node each
+# chainrule: nn.MLP (a ReLU neuron is one fused node), the sums are one node each
 def chainrule_prepare(weights: list[Layer], data: Any) -> Any:
-    layers = [
-        ([[autograd.Value(w) for w in row] for row in rows], [autograd.Value(b) for b in bs])
-        for rows, bs in weights
-    ]
-    params = [v for rows, bs in layers for row, b in zip(rows, bs, strict=True) for v in (*row, b)]
-    return layers, params, *data
-
-
-def _chainrule_forward(layers: Any, x: Any) -> autograd.Value:
-    last = len(layers) - 1
-    for i, (rows, bs) in enumerate(layers):
-        slope = 1.0 if i == last else 0.0  # ReLU, linear at the output
-        x = [neuron(row, x, b, slope) for row, b in zip(rows, bs, strict=True)]
-    return x[0]
+    model = nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu", seed=0)
+    params = model.parameters()
+    for p, v in zip(params, flat(weights), strict=True):
+        p.data = v
+    return model, params, *data
 
 
 def chainrule_step(state: Any) -> tuple[float, list[float]]:
-    layers, params, xs, ys = state
-    scores = [_chainrule_forward(layers, list(map(autograd.Value, x))) for x in xs]
+    model, params, xs, ys = state
+    scores = [model(list(map(autograd.Value, x))) for x in xs]
     losses = [(1.0 - y * s).relu() for y, s in zip(ys, scores, strict=True)]
     total = autograd.vsum(losses) * (1.0 / len(losses)) + ALPHA * autograd.dot(params, params)
     for p in params:
