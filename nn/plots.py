@@ -53,9 +53,12 @@ def plot_history(
         if accuracy and len(known) == len(accuracy):  # None: regression, no accuracy
             ax_acc.plot(epochs, known, label=name)
     ax_acc.set(xlabel="epoch", ylabel="accuracy", ylim=(0.0, 1.02))
+    if not ax_acc.lines:
+        ax_acc.text(0.5, 0.5, "no accuracy: the targets are not labels", ha="center")
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
-        ax.legend()
+        if ax.lines:
+            ax.legend()
     return fig
 
 

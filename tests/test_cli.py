@@ -4,10 +4,14 @@ traceback, no file written)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
+import os
+import struct
 import subprocess
 import sys
+import termios
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -95,6 +99,42 @@ def test_train_draws_one_neuron_with_its_gradients(default_run: tuple[Path, str]
     assert after["layers.0.neurons.0.b"][1] == "grad 1"  # da/db = 1 for an active neuron
     # da/dw_0 = x_1: only this backward's gradient, none left over from training
     assert after["layers.0.neurons.0.w.0"][1] == "grad " + after["x1"][0].split()[1]
+
+
+def test_outputs_have_ordinary_permissions(default_run: tuple[Path, str]) -> None:
+    out = default_run[0] / "chainrule-out"
+    modes = {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()}
+    assert set(modes.values()) == {modes["model.json"]}  # what the umask allows, not 0600
+
+
+def run_on_a_terminal(*args: str, cwd: Path) -> str:
+    """Run the command with stderr on a pseudo-terminal 100 columns wide; its stderr."""
+    leader, follower = os.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    try:
+        command = [sys.executable, "-m", "nn", *args]
+        done = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=follower,
+                              timeout=300, check=False)  # fmt: skip
+    finally:
+        os.close(follower)
+    assert done.returncode == 0
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: everything written has been read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_unless_quiet(tmp_path: Path) -> None:
+    short = [a for a in SHORT if a != "--quiet"]
+    assert "3/3 [" in run_on_a_terminal("train", *short, "--out", "a", cwd=tmp_path)
+    assert run_on_a_terminal("train", *short, "--quiet", "--out", "b", cwd=tmp_path) == ""
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path: Path) -> None:
@@ -272,3 +312,18 @@ def test_help_works_both_ways(tmp_path: Path) -> None:
         assert result.returncode == 0
         assert "train" in result.stdout
         assert "graph" in result.stdout
+
+
+def test_plots_draw_several_classes_and_histories_without_accuracy(tmp_path: Path) -> None:
+    from nn.data import make_blobs
+    from nn.plots import plot_decision_boundary, plot_history, save_png
+
+    X, y = make_blobs(n=30, centers=3, seed=0)  # noqa: N806
+    model = nn.MLP(2, [4, 3], seed=0)  # three outputs: the argmax is the class
+    figure = plot_decision_boundary(model, X, y, steps=10)
+    assert figure.axes[0].collections  # filled regions and points
+    assert save_png(figure, tmp_path / "blobs.png").read_bytes().startswith(PNG)
+    history = nn.History(loss=[1.0, 0.5], accuracy=[None, None])  # regression: no accuracy
+    figure = plot_history(history, test_loss=[1.2, 0.7])
+    assert [len(ax.lines) for ax in figure.axes] == [2, 0]
+    assert save_png(figure, tmp_path / "curves.png").read_bytes().startswith(PNG)
