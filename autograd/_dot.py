@@ -227,7 +227,7 @@ def header(scene: Scene) -> list[str]:
     ]
 
 
-GROUPED_SPACING = "nodesep=0.15, ranksep=1.4, splines=line, mclimit=0.01"
+GROUPED_SPACING = "nodesep=0.15, ranksep=1.8, splines=line, mclimit=0.01"
 
 
 def group_lines(scene: Scene) -> list[str]:

@@ -1,0 +1,42 @@
+"""Draw the pictures in docs/: python docs/images/make_images.py (needs chainrule[viz])."""
+
+from pathlib import Path
+
+import nn
+from autograd import Value
+from autograd.viz import render
+
+HERE = Path(__file__).parent
+
+
+def neuron() -> Value:
+    """micrograd's neuron o = tanh(x1 w1 + x2 w2 + b), every node labelled."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1.label, x2w2.label = "x1*w1", "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def mlp_loss() -> Value:
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    loss = (out - 1.0) ** 2
+    loss.label = "loss"
+    return loss
+
+
+if __name__ == "__main__":
+    o = neuron()
+    o.backward()
+    print(render(o, HERE / "neuron_backward.png", edge_labels=True))
+    loss = mlp_loss()
+    loss.backward()
+    print(render(loss, HERE / "mlp_grouped.png", group_by=4))
