@@ -37,6 +37,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (the usage summary is in --help)."""
 
     def error(self, message: str) -> NoReturn:
+        if self.prog.endswith(("graph", "check")) and "EXPR" in message:
+            message += ' (an EXPR starting with "-" reads as an option: write it "(-x)*y")'
         _fail(f"{message} (see {self.prog} --help)", USAGE)
 
 

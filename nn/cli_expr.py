@@ -98,7 +98,7 @@ def _parse(args: argparse.Namespace) -> tuple[Node, dict[str, float]]:
 
 
 def _point(bindings: dict[str, float]) -> str:
-    return ", ".join(f"{name}={value:g}" for name, value in bindings.items())
+    return ", ".join(f"{name}={value:.12g}" for name, value in bindings.items())
 
 
 def _finite(what: str, number: float) -> float:

@@ -58,7 +58,9 @@ def batch_size(text: str) -> int | None:
 
 def add_train_command(commands: Any) -> None:
     """Register ``train`` and its options on the sub-command parsers."""
-    train = commands.add_parser("train", help="train an MLP on a toy data set", description=__doc__)
+    train = commands.add_parser(
+        "train", help="train an MLP on a toy data set", description=__doc__.replace("``", "")
+    )
     option = train.add_argument
     option("--dataset", choices=sorted(DATASETS), default="moons")
     option("--samples", type=positive_int, default=200, help="points in the data set (200)")
@@ -97,8 +99,8 @@ def run_train(args: argparse.Namespace) -> int:
     """Train, then write every output; nothing is written if training fails."""
     if args.samples < 8:
         raise UsageError(f"--samples {args.samples} is too few to split: use at least 8")
-    out = _prepare_folder(args.out)
     _check_drawing_tools()
+    out = _prepare_folder(args.out)
     run = _setup(args)
     _train(run)
     write_outputs(run, out)

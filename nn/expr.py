@@ -144,7 +144,10 @@ def _number(tree: ast.Constant) -> float:
             f"{type(value).__name__} constant {ast.unparse(tree)[:20]} at column "
             f"{tree.col_offset + 1} is not allowed: only real numbers"
         )
-    number = float(value) if abs(value) < 1e308 else math.inf
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the largest float
+        number = math.inf
     if not math.isfinite(number):
         raise ExpressionError(f"the number {ast.unparse(tree)[:20]} is too large for a float")
     return number

@@ -265,6 +265,7 @@ BAD_OPTIONS = [
     ("graph", "x", "--at", "x=1,x=2"),
     ("graph", "x", "--at", "x=inf"),
     ("check", "2 + 3"),
+    ("graph", "-x*y", "--at", "x=1,y=2"),
     ("check", "x", "--at", "x=1", "--eps", "0"),
     ("frobnicate",),
     (),
@@ -280,6 +281,13 @@ def test_a_bad_option_is_a_usage_error(tmp_path: Path, args: tuple[str, ...]) ->
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_expression_read_as_an_option_gets_a_hint(tmp_path: Path) -> None:
+    result = chainrule("check", "-x", "--at", "x=1", cwd=tmp_path)
+    assert result.returncode == 2
+    assert 'write it "(-x)*y"' in one_error_line(result)
+    assert chainrule("check", "(-x)", "--at", "x=1", cwd=tmp_path).returncode == 0
 
 
 def test_an_unwritable_output_is_refused_before_any_work(tmp_path: Path) -> None:
