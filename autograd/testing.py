@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 try:
-    from hypothesis import assume
     from hypothesis import strategies as st
 except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
     raise ImportError(
@@ -125,7 +124,9 @@ def op_calls(name: str, arity: int, param: float | None = None) -> st.SearchStra
     """One application of op ``name`` to inputs inside its domain, away from its kinks."""
     op = OPS[name]
     inputs = st.tuples(*(floats_in(box, op.kinks) for box in boxes(op, arity)))
-    return inputs.map(lambda xs: Expression(xs, (Step(name, tuple(range(arity)), param),)))
+    return inputs.filter(lambda xs: not _near_kink(op, xs, param)).map(
+        lambda xs: Expression(xs, (Step(name, tuple(range(arity)), param),))
+    )
 
 
 def expressions(
@@ -150,29 +151,36 @@ def expressions(
     return _draw_expression(rows, max_leaves, n_inputs, domain)
 
 
-@st.composite
 def _draw_expression(
-    draw: st.DrawFn, rows: list[Op], max_leaves: int, n_inputs: int, domain: Interval
-) -> Expression:
-    inputs = draw(st.tuples(*[floats_in(domain)] * n_inputs))
-    values, leaves, steps = list(inputs), [1] * n_inputs, []
-    for _ in range(draw(st.integers(1, 2 * max_leaves))):
-        op = draw(st.sampled_from(rows))
-        arity = op.arity or draw(st.integers(2, 4))
-        # the first argument counts back from the newest node, so steps tend to build on
-        # each other (and the output uses most of them); the others count from x0
-        last = len(values) - 1
-        first = last - draw(st.integers(0, min(last, 2)))
-        args = (first, *(draw(st.integers(0, last)) for _ in range(arity - 1)))
-        param = draw(st.sampled_from(op.params)) if op.params else None
+    rows: list[Op], max_leaves: int, n_inputs: int, domain: Interval
+) -> st.SearchStrategy[Expression]:
+    # Steps are drawn as raw choices in a list and read against the nodes built so far:
+    # the shrinker deletes whole list items, so counterexamples lose whole steps.
+    node = st.integers(0, n_inputs + 2 * max_leaves)
+    step = st.tuples(st.sampled_from(rows), st.integers(2, 4), st.integers(0, 2),
+                     st.tuples(node, node, node), node)  # fmt: skip
+    inputs = st.tuples(*[floats_in(domain)] * n_inputs)
+    steps = st.lists(step, min_size=1, max_size=2 * max_leaves)
+    drawn = st.builds(_assemble, inputs, steps, st.just(max_leaves))
+    return drawn.filter(lambda e: bool(e.steps))  # rare: no step fitted its op's domain
+
+
+def _assemble(inputs: tuple[float, ...], raw: list[Any], max_leaves: int) -> Expression:
+    """Read raw step choices ``(op, n-ary arity, back, picks, param index)`` into steps,
+    dropping those whose arguments leave the op's domain or exceed ``max_leaves``."""
+    values, leaves, steps = list(inputs), [1] * len(inputs), list[Step]()
+    for op, nary_arity, back, picks, p in raw:
+        # the first argument is one of the three newest results (an input before any), so
+        # steps build on each other and the output uses most of them; the rest are any node
+        first = max(len(values) - 1 - back, 0) if steps else back % len(inputs)
+        args = (first, *(i % len(values) for i in picks[: (op.arity or nary_arity) - 1]))
+        param = op.params[p % len(op.params)] if op.params else None
         xs = [values[i] for i in args]
-        if sum(leaves[i] for i in args) > max_leaves or not _fits(op, xs):
-            continue
-        values.append(op.forward(*xs) if param is None else op.forward(*xs, param))
-        leaves.append(sum(leaves[i] for i in args))
-        steps.append(Step(op.name, args, param))
-    assume(steps)  # rare: every drawn step fell outside its op's domain
-    return Expression(inputs, _prune(steps, n_inputs))
+        if sum(leaves[i] for i in args) <= max_leaves and _fits(op, xs, param):
+            values.append(_forward(op, xs, param))
+            leaves.append(sum(leaves[i] for i in args))
+            steps.append(Step(op.name, args, param))
+    return Expression(inputs, _prune(steps, len(inputs)))
 
 
 def _rows(ops: Sequence[str] | None) -> list[Op]:
@@ -182,10 +190,32 @@ def _rows(ops: Sequence[str] | None) -> list[Op]:
     return [OPS[name] for name in ops] if ops is not None else list(OPS.values())
 
 
-def _fits(op: Op, xs: Sequence[float]) -> bool:
+def _fits(op: Op, xs: Sequence[float], param: float | None) -> bool:
     """Inside the op's sampling box and at least KINK_MARGIN away from its kinks."""
     inside = all(lo <= x <= hi for x, (lo, hi) in zip(xs, boxes(op, len(xs)), strict=True))
-    return inside and all(abs(x - k) >= KINK_MARGIN for x in xs for k in op.kinks)
+    return inside and not _near_kink(op, xs, param)
+
+
+def _near_kink(op: Op, xs: Sequence[float], param: float | None) -> bool:
+    """Whether a non-smooth op fails to be affine within KINK_MARGIN of ``xs`` along some
+    axis, i.e. its derivative jumps that close. This finds kinks that are not input values
+    (a fused neuron's at w . x + b = 0); it assumes non-smooth ops are piecewise linear, as
+    every one in the table is (a curved one would be rejected everywhere, loudly)."""
+    if op.smooth:
+        return False
+    centre = _forward(op, xs, param)
+    for i, x in enumerate(xs):
+        up, down = list(xs), list(xs)
+        up[i], down[i] = x + KINK_MARGIN, x - KINK_MARGIN
+        rise, fall = _forward(op, up, param) - centre, centre - _forward(op, down, param)
+        # relative to the slopes, so a kink is seen even where the slope is tiny
+        if abs(rise - fall) > 1e-9 * (abs(rise) + abs(fall)) + 1e-12 * abs(centre):
+            return True
+    return False
+
+
+def _forward(op: Op, xs: Sequence[float], param: float | None) -> float:
+    return op.forward(*xs) if param is None else op.forward(*xs, param)
 
 
 def _prune(steps: list[Step], n_inputs: int) -> tuple[Step, ...]:

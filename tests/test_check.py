@@ -1,0 +1,153 @@
+"""gradcheck and friends: they pass on correct gradients and report wrong ones readably."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import re
+
+import pytest
+from hypothesis import find, given, settings
+
+from autograd import (
+    OPS,
+    GradcheckError,
+    Op,
+    Value,
+    apply,
+    gradcheck,
+    gradgradcheck,
+    numeric_grad,
+)
+from autograd.ops import value_of
+from autograd.testing import Expression, Step, expressions, op_calls, op_cases
+
+CASES = list(op_cases())
+IDS = [f"{name}-{arity}" + ("" if param is None else f"-{param}") for name, arity, param in CASES]
+PER_OP = settings(max_examples=max(5, settings.default.max_examples // 10))
+LINE = (
+    r"  input (\d+): analytic (\S+) vs numeric (\S+) \((abs error \S+, rel error \S+|not finite)\)"
+)
+
+
+def op_with_rule(name: str, forward: object, rule: object, arity: int = 1) -> Op:
+    """A one-off op (not in the table) whose rule may be wrong on purpose."""
+    return Op(name, name, forward, rule, lambda sp, *xs: None, arity=arity)  # type: ignore[arg-type]
+
+
+def test_numeric_grad_of_known_functions() -> None:
+    assert numeric_grad(lambda x, y: x * y * y, [3.0, 2.0]) == pytest.approx([4.0, 12.0])
+    assert numeric_grad(lambda x: x.exp(), [0.0]) == pytest.approx([1.0], rel=1e-9)
+    assert numeric_grad(lambda x, y: 7.0, [1.0, 2.0]) == [0.0, 0.0]  # a number, not a Value
+
+
+@pytest.mark.parametrize(("name", "arity", "param"), CASES, ids=IDS)
+def test_gradcheck_and_gradgradcheck_pass_on_every_op(
+    name: str, arity: int, param: float | None
+) -> None:
+    @PER_OP
+    @given(op_calls(name, arity, param))
+    def check(e: Expression) -> None:
+        assert gradcheck(e.fn, e.inputs)
+        assert gradgradcheck(e.fn, e.inputs)
+
+    check()
+
+
+@given(expressions(n_inputs=3))
+def test_gradcheck_passes_on_random_expressions(e: Expression) -> None:
+    assert gradcheck(e.fn, e.inputs, order=2)
+
+
+def test_a_wrong_rule_names_every_failing_input() -> None:
+    swapped = op_with_rule("swapped_mul", lambda a, b: a * b, lambda out, a, b: (a, b), arity=2)
+
+    def f(x: Value, y: Value, z: Value) -> Value:
+        return apply(swapped, x, y) + z
+
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(f, [2.0, 3.0, 1.0])
+    head, *lines = str(caught.value).splitlines()
+    assert head == (
+        "gradcheck of test_a_wrong_rule_names_every_failing_input.<locals>.f at (x0=2.0, "
+        "x1=3.0, x2=1.0): the gradient is wrong [eps=1e-06, atol=1e-05, rtol=0.001]"
+    )
+    parsed = [re.fullmatch(LINE, line) for line in lines]
+    assert all(parsed), lines
+    assert [(m[1], float(m[2]), round(float(m[3]), 6)) for m in parsed if m] == [
+        ("0", 2.0, 3.0),
+        ("1", 3.0, 2.0),
+    ]
+    assert "abs error 1, rel error 0.333" in lines[0]
+    assert not gradcheck(f, [2.0, 3.0, 1.0], raise_exception=False)
+
+
+def test_a_monkeypatched_table_row_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    wrong = dataclasses.replace(OPS["sin"], rule=lambda out, a: (-math.cos(value_of(a)),))
+    monkeypatch.setitem(OPS, "sin", wrong)
+    e = Expression((0.5, 2.0), (Step("sin", (0,)), Step("mul", (2, 1))))
+    with pytest.raises(GradcheckError, match=r"gradcheck of sin\(x0\) \* x1 at \(x0=0.5, x1=2.0\)"):
+        gradcheck(e.fn, e.inputs)
+
+
+def test_hypothesis_shrinks_a_broken_rule_to_a_small_expression(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wrong = dataclasses.replace(OPS["sigmoid"], rule=lambda out, a: (out * (1.0 + out),))
+    monkeypatch.setitem(OPS, "sigmoid", wrong)
+    smallest = find(
+        expressions(),
+        lambda e: not gradcheck(e.fn, e.inputs, raise_exception=False),
+        settings=settings(database=None, max_examples=500, derandomize=True),
+    )
+    assert "sigmoid" in smallest.text
+    assert len(smallest.steps) <= 2, smallest
+
+
+def test_nan_and_inf_fail() -> None:
+    with pytest.raises(
+        GradcheckError, match=r"input 0: analytic nan vs numeric nan \(not finite\)"
+    ):
+        gradcheck(lambda x: x * math.nan, [1.0])
+    infinite = op_with_rule("steep", lambda a: a, lambda out, a: (math.inf,))
+    with pytest.raises(GradcheckError, match=r"input 0: analytic inf vs numeric 1 \(not finite\)"):
+        gradcheck(lambda x: apply(infinite, x), [1.0])
+    assert not gradcheck(lambda x: x * math.nan, [1.0], raise_exception=False)
+
+
+def test_a_gradient_that_changes_between_runs_is_caught() -> None:
+    calls = itertools.count(1)
+
+    def drifting(x: Value) -> Value:
+        return x * next(calls)
+
+    with pytest.raises(GradcheckError, match="differs between two identical runs") as caught:
+        gradcheck(drifting, [1.0])
+    assert "input 0: 1.0 on the first run, 2.0 on the second" in str(caught.value)
+    assert not gradcheck(drifting, [1.0], raise_exception=False)
+
+
+def test_order_2_catches_a_rule_that_is_not_differentiable() -> None:
+    """The rule is right on floats but turns its input into a constant (value_of), so the
+    gradient it builds under create_graph=True has derivative 0 instead of 6x."""
+    cube = op_with_rule("cube", lambda a: a**3, lambda out, a: (3.0 * value_of(a) ** 2,))
+    assert gradcheck(lambda x: apply(cube, x), [2.0])
+    with pytest.raises(GradcheckError, match=r"second derivatives are wrong") as caught:
+        gradcheck(lambda x: apply(cube, x), [2.0], order=2)
+    assert "d2/dx0 dx0: analytic 0 vs numeric 12" in str(caught.value)
+    assert not gradgradcheck(lambda x: apply(cube, x), [2.0], raise_exception=False)
+
+
+def test_second_order_checks_mixed_partials() -> None:
+    assert gradgradcheck(lambda x, y: (x * y).sin() + x.exp() / y, [0.3, 1.2])
+
+
+def test_only_orders_1_and_2() -> None:
+    with pytest.raises(ValueError, match="order must be 1 or 2, got 3"):
+        gradcheck(lambda x: x, [1.0], order=3)
+
+
+def test_a_kink_defeats_central_differences_as_documented() -> None:
+    assert not gradcheck(lambda x: x.relu(), [0.0], raise_exception=False)
+    assert gradcheck(lambda x: x.relu(), [1e-3])
