@@ -49,16 +49,18 @@ def interior_order(root: Value) -> list[Value]:
     entered, zero = float("0"), float("0")  # two new float objects, equal to 0.0
     order: list[Value] = []
     stack = [root] if root.parents else []
+    push, pop = stack.append, stack.pop  # bound once: this loop runs once per edge
     while stack:
-        node = stack.pop()
+        node = pop()
         if node.grad is entered:  # every parent is ordered: the node is finished
             node.grad = zero
             order.append(node)
-        elif node.grad is not zero:  # pushed twice before it was first reached
+        elif node.grad is not zero:  # not a second copy of a finished node
             node.grad = entered
-            stack.append(node)
-            # unfinished interior parents only, the first on top so it is ordered first
-            stack += [p for p in reversed(node.parents) if p.parents and p.grad is not zero]
+            push(node)
+            for parent in reversed(node.parents):  # the first parent on top: ordered first
+                if parent.parents and parent.grad is not zero:
+                    push(parent)
     return order
 
 
