@@ -101,7 +101,7 @@ def floats_in(
     """Floats in the closed interval ``domain``, at least ``margin`` from each point of
     ``avoid`` (an op's kinks), never NaN, infinite or subnormal."""
     lo, hi = domain
-    edges = [lo, *(p for k in sorted(avoid) if lo < k < hi for p in (k - margin, k + margin)), hi]
+    edges = [lo, *(p for k in sorted(avoid) if lo <= k <= hi for p in (k - margin, k + margin)), hi]
     pieces = list(zip(edges[::2], edges[1::2], strict=True))
     return st.one_of(*(st.floats(a, b, allow_subnormal=False) for a, b in pieces if a <= b))
 
