@@ -11,11 +11,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from autograd._groups import GroupBy, assign_groups, frames, members_in_order
+from autograd._groups import GroupBy, assign_groups, members_in_order
 from autograd._style import (
     ACCENT,
     FADED,
-    FONT,
     INK,
     gradient_fill,
     group_cells,
@@ -98,11 +97,11 @@ class Scene:
 OP_STYLE = 'shape=ellipse, style=filled, fillcolor="#ececec", fontsize=10, width=0.35, height=0.3'
 
 
-def _attrs(**attrs: object) -> str:
+def attrs(**attrs: object) -> str:
     return ", ".join(f"{k}={v}" for k, v in attrs.items() if v is not None)
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -124,9 +123,9 @@ def value_node(scene: Scene, node: Value) -> list[str]:
     fill = "#ffffff" if faded else gradient_fill(grad, scene.scale)
     lines = [f"n{i} [label={table(cells, fill, color, width)}]"]
     if opts.ops == "separate" and node.parents:
-        op = _quote(op_text(node, opts.precision))
-        ink = _quote(color) if color != INK else None
-        look = _attrs(color=ink, penwidth=width if width > 1 else None)
+        op = quote(op_text(node, opts.precision))
+        ink = quote(color) if color != INK else None
+        look = attrs(color=ink, penwidth=width if width > 1 else None)
         lines.append(f"n{i}op [label={op}, {OP_STYLE}{', ' + look if look else ''}]")
         lines.append(f"n{i}op -> n{i}" + (f" [{look}]" if look else ""))
     return lines
@@ -153,8 +152,8 @@ def edge_label(scene: Scene, parent: Value, child: Value, position: int) -> str 
     processed = scene.opts.processed
     done = scene.backward_done if processed is None else child in processed
     if not done or upstream is None:
-        return _quote(f"local {number(local, p)}")
-    return _quote(f"{number(local, p)} x {number(upstream, p)} = {number(local * upstream, p)}")
+        return quote(f"local {number(local, p)}")
+    return quote(f"{number(local, p)} x {number(upstream, p)} = {number(local * upstream, p)}")
 
 
 Edge = tuple[Value, Value, int]
@@ -175,7 +174,7 @@ def edge_lines(scene: Scene) -> list[str]:
 
 def _edge(scene: Scene, src: str, dst: str, edges: list[Edge]) -> str:
     parent, child, position = edges[0]
-    label = _quote(f"{len(edges)} edges") if len(edges) > 1 else None
+    label = quote(f"{len(edges)} edges") if len(edges) > 1 else None
     if len(edges) == 1 and src[0] == dst[0] == "n":
         label = edge_label(scene, parent, child, position)
     active = scene.opts.active is not None and child is scene.opts.active
@@ -183,57 +182,5 @@ def _edge(scene: Scene, src: str, dst: str, edges: list[Edge]) -> str:
     faded = scene.lit is not None and not lit
     color = ACCENT if active or lit else FADED if faded else None
     width = round(1 + math.log10(len(edges)), 2) if len(edges) > 1 else 2 if active or lit else None
-    attrs = _attrs(label=label, color=color and _quote(color), penwidth=width)
-    return f"{src} -> {dst}" + (f" [{attrs}]" if attrs else "")
-
-
-def frame_lines(scene: Scene) -> list[str]:
-    if not isinstance(scene.opts.group_by, int):
-        return []
-    lines = []
-    for k, (frame, names) in enumerate(frames(list(scene.members)).items()):
-        boxes = "; ".join(scene.group_id[name] for name in names)
-        lines.append(
-            f'subgraph cluster_{k} {{ label={_quote(frame)}; style="rounded,filled"; '
-            f'fillcolor="#f4f4f4"; color="#c8c8c8"; {boxes} }}'
-        )
-    return lines
-
-
-def legend(scene: Scene) -> str | None:
-    """A caption saying what colours and edge labels mean, when the picture shows them."""
-    notes = []
-    if scene.scale:
-        notes.append("fill: blue = positive gradient, red = negative, deeper = larger |grad|")
-    if scene.opts.edge_labels and scene.backward_done and not scene.groups:
-        notes.append("edge: local derivative x upstream gradient = contribution to the gradient")
-    return '"' + "\\l".join(notes) + '\\l"' if notes else None  # \l: left-justified lines
-
-
-def header(scene: Scene) -> list[str]:
-    opts = scene.opts
-    graph = _attrs(rankdir=opts.rankdir, fontname=_quote(FONT), fontsize=10, label=legend(scene))
-    # Boxes of a layer are all linked to the next layer's, so reordering them cannot remove
-    # crossings: keep the order they are declared in (mclimit), draw straight thin lines.
-    spacing = GROUPED_SPACING if scene.members else "nodesep=0.25, ranksep=0.35"
-    edge = f"color={_quote(INK)}, arrowsize=0.6"
-    if scene.members:  # lines leave a box's far side and enter the near side of the next
-        ends = "tailport=e, headport=w" if opts.rankdir == "LR" else "tailport=s, headport=n"
-        edge = f'color="#44444455", arrowsize=0.5, {ends}'
-    return [
-        f"graph [{graph}, {spacing}]",
-        f"node [shape=plain, fontname={_quote(FONT)}, fontsize=11]",
-        f"edge [fontname={_quote(FONT)}, fontsize=9, {edge}]",
-    ]
-
-
-GROUPED_SPACING = "nodesep=0.15, ranksep=1.8, splines=line, mclimit=0.01"
-
-
-def group_lines(scene: Scene) -> list[str]:
-    """The group boxes, declared so that they read in name order from the top (or left):
-    dot draws a left-to-right graph as a top-to-bottom one turned, which reverses them."""
-    names = list(scene.members)
-    return [
-        group_node(scene, name) for name in (names[::-1] if scene.opts.rankdir == "LR" else names)
-    ]
+    style = attrs(label=label, color=color and quote(color), penwidth=width)
+    return f"{src} -> {dst}" + (f" [{style}]" if style else "")

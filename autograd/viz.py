@@ -22,9 +22,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd._dot import DrawOptions, Scene, edge_lines, frame_lines, group_lines, header
+from autograd._dot import DrawOptions, Scene, edge_lines
 from autograd._dot import value_node as _value_node
 from autograd._groups import GroupBy
+from autograd._layout import frame_lines, group_lines, header
 from autograd._render import (
     FORMATS,
     RendererNotFoundError,
