@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from PIL import Image  # pillow comes with matplotlib in the viz extra
+
 import nn
 from autograd import Value
 from autograd.viz import render
@@ -33,10 +35,19 @@ def mlp_loss() -> Value:
     return loss
 
 
+def shrink(path: Path) -> Path:
+    """Rewrite a PNG with a 128-colour palette: a third of the size, no visible change for
+    flat-coloured diagrams."""
+    image = Image.open(path).convert("RGB")
+    palette = image.quantize(128, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette.save(path, optimize=True)
+    return path
+
+
 if __name__ == "__main__":
     o = neuron()
     o.backward()
-    print(render(o, HERE / "neuron_backward.png", edge_labels=True))
+    print(shrink(render(o, HERE / "neuron_backward.png", edge_labels=True)))
     loss = mlp_loss()
     loss.backward()
-    print(render(loss, HERE / "mlp_grouped.png", group_by=4))
+    print(shrink(render(loss, HERE / "mlp_grouped.png", group_by=4)))
