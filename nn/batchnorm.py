@@ -13,14 +13,15 @@ and the running statistics, used in eval mode instead of the batch's, move towar
     running_mean_j = (1 - momentum) running_mean_j + momentum mu_j
     running_var_j  = (1 - momentum) running_var_j  + momentum var_j m / (m - 1)   (unbiased)
 
-exactly as ``torch.nn.BatchNorm1d`` does (normalise with the biased variance, remember the
-unbiased one). ``gamma`` (starts at 1) and ``beta`` (at 0) are parameters; the running
-statistics are buffers: in ``state_dict()`` and model files, never updated by an optimizer.
+exactly as ``torch.nn.BatchNorm1d`` does: normalise with the biased variance, remember the
+unbiased one (PyTorch's ``momentum=None``, a cumulative average, is not offered). ``gamma``
+(starts at 1) and ``beta`` (at 0) are parameters; the running statistics are buffers: in
+``state_dict()`` and model files, never updated by an optimizer. The weighted sums' biases b
+before a BatchNorm get zero gradient: the mean subtracts them, and beta takes their role.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from autograd import Value, vsum
@@ -67,13 +68,17 @@ class BatchNorm(Module):
                 "statistics"
             )
         self._check_width(x)
-        return [
-            self._affine(j, (x[j] - self.running_mean[j]) * self._inv_std(j))
-            for j in range(self.num_features)
-        ]
+        return [self._affine(j, self._standardise(j, x[j])) for j in range(self.num_features)]
 
-    def _inv_std(self, j: int) -> float:
-        return 1.0 / math.sqrt(self.running_var[j] + self.eps)
+    def _standardise(self, j: int, x: Value | float) -> Value:
+        """(x - running_mean_j) / sqrt(running_var_j + eps), the statistics as labelled
+        leaves, so a picture or explain() of an eval-mode graph names them."""
+        mean = Value(self.running_mean[j], label=self._label_of("running_mean", j))
+        var = Value(self.running_var[j], label=self._label_of("running_var", j))
+        return (x - mean) / (var + self.eps).sqrt()
+
+    def _label_of(self, part: str, j: int) -> str:
+        return f"{self._name}.{part}.{j}" if self._name else f"{part}.{j}"
 
     def forward_batch(self, xs: Sequence[Sample]) -> list[list[Value]]:
         """A batch of samples: normalised with the batch's statistics in training mode (which
@@ -97,16 +102,15 @@ class BatchNorm(Module):
         centred = [x - mean for x in column]
         var = vsum([d * d for d in centred]) * (1.0 / m)
         inv_std = (var + self.eps) ** -0.5
-        prefix = f"{self._name}." if self._name else ""
-        mean.label, var.label = f"{prefix}mean.{j}", f"{prefix}var.{j}"
+        mean.label, var.label = self._label_of("mean", j), self._label_of("var", j)
         keep = 1.0 - self.momentum
         self.running_mean[j] = keep * self.running_mean[j] + self.momentum * mean.data
         self.running_var[j] = keep * self.running_var[j] + self.momentum * var.data * m / (m - 1)
         return [self._affine(j, d * inv_std) for d in centred]
 
-    def _affine(self, j: int, x_hat: Value | float) -> Value:
+    def _affine(self, j: int, x_hat: Value) -> Value:
         y = self.gamma[j] * x_hat + self.beta[j]
-        y.label = f"{self._name}.y.{j}" if self._name else f"y.{j}"
+        y.label = self._label_of("y", j)
         return y
 
     def _check_buffer(self, attr: str, value: float) -> str | None:

@@ -64,3 +64,13 @@ def test_explain_names_batchnorm_statistics_and_agrees_with_backward(loss):
         assert name in by_name
         assert explanation.gradients[by_name[name]] == pytest.approx(by_name[name].grad)
     assert "layers.1.neurons.2.res" in str(explanation)
+
+
+def test_eval_mode_graphs_name_the_running_statistics():
+    model = nn.MLP(2, [3, 3, 1], activation="tanh", batchnorm=True, seed=0).eval()
+    out = model([0.5, -0.5])
+    text = to_dot(out)
+    for name in ("layers.0.bn.running_mean.2", "layers.1.bn.running_var.0", "layers.1.bn.y.1"):
+        assert f"<B>{name}</B>" in text
+    rows = {row.name for row in explain(out).rows}
+    assert {"layers.0.bn.running_var.1", "layers.0.bn.gamma.1"} <= rows
