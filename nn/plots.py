@@ -64,9 +64,15 @@ def plot_history(
 
 def _score_grid(model: Module, xs: list[float], ys: list[float]) -> tuple[list[list[float]], bool]:
     """The model's output over the grid: one score per point, or a class index (argmax) for
-    several outputs; and whether it is a class index."""
-    with no_grad():
-        outputs = [[model([x, y]) for x in xs] for y in ys]
+    several outputs; and whether it is a class index. The model is scored in eval mode
+    (dropout off, BatchNorm on its running statistics) and put back as it was."""
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            outputs = [[model([x, y]) for x in xs] for y in ys]
+    finally:
+        model.train(was_training)
     if isinstance(outputs[0][0], Value):
         return [[out.data for out in row] for row in outputs], False
     argmax: list[list[float]] = [

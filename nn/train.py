@@ -51,6 +51,11 @@ class History:
         return len(self.loss)
 
 
+def _is_weight(name: str) -> bool:
+    """Penalties apply to weights: not to biases (``.b``) nor BatchNorm's scale and shift."""
+    return name.rsplit(".", 1)[-1] != "b" and not {"gamma", "beta"} & set(name.split("."))
+
+
 class _Trainer:
     """One model, loss and optimizer: runs epochs and appends their numbers to a History."""
 
@@ -66,7 +71,7 @@ class _Trainer:
         self.model, self.loss, self.optimizer, self.clip = model, loss, optimizer, clip
         self.l1, self.l2 = l1, l2
         named = model.named_parameters()
-        self.weights = [p for name, p in named if not (name == "b" or name.endswith(".b"))]
+        self.weights = [p for name, p in named if _is_weight(name)]
         layers = model.layers if isinstance(model, MLP) else [model]
         self.groups = [layer.parameters() for layer in layers]
 
@@ -147,8 +152,8 @@ def fit(
     l2: float = 0.0,
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent: per batch, L = loss(outputs, y)
-    (+ l1 sum|w| + l2 sum w^2 over the weights, not the biases), backward, then
-    ``optimizer.step()`` (default SGD, eta = 0.1), which does w <- w - eta dL/dw.
+    (+ l1 sum|w| + l2 sum w^2 over the weights, not biases nor BatchNorm's gamma and beta),
+    backward, then ``optimizer.step()`` (default SGD, eta = 0.1), which does w <- w - eta dL/dw.
 
     Stops when an epoch's loss is <= ``tol`` or after ``epochs`` epochs. ``batch_size`` None
     is full-batch, k mini-batch, 1 stochastic. ``schedule`` sets eta per epoch, ``clip`` caps

@@ -208,3 +208,26 @@ def test_fit_trains_a_batchnorm_mlp_on_moons():
     history = nn.fit(model, X, y, loss=loss, optimizer=optimizer, epochs=25, batch_size=20, seed=0)
     assert history.loss[-1] < 0.5 * history.loss[0]
     assert nn.evaluate(model, X, y, loss=loss)[1] >= 0.85  # eval mode: running statistics
+
+
+def test_decision_boundary_scores_in_eval_mode_and_restores_the_mode():
+    from nn.plots import plot_decision_boundary
+
+    X, y = data.make_moons(20, seed=0)
+    model = nn.MLP(2, [4, 1], batchnorm=True, seed=0)
+    assert model.training
+    fig = plot_decision_boundary(model, X, y, steps=5)  # per-point calls: needs eval mode
+    assert fig.axes
+    assert model.training
+
+
+def test_weight_penalties_leave_biases_and_batchnorm_scale_and_shift_alone():
+    from nn.train import _is_weight
+
+    model = nn.MLP(2, [3, 1], batchnorm=True, seed=0)
+    penalised = {name for name, _ in model.named_parameters() if _is_weight(name)}
+    assert penalised == {
+        f"layers.{i}.neurons.{j}.w.{k}"
+        for i, j, k in [(0, j, k) for j in range(3) for k in range(2)]
+        + [(1, 0, k) for k in range(3)]
+    }
