@@ -31,35 +31,36 @@ class GcClock:
 GC_CLOCK = GcClock()
 
 
-def timed(prepare: Callable[[], Any], run: Callable[[Any], Any]) -> tuple[float, float]:
-    """Seconds for ``run(prepare())`` and the seconds of it spent in the cyclic GC.
+def timed(prepare: Callable[[], Any], run: Callable[[Any], Any], steps: int) -> tuple[float, float]:
+    """Seconds per step of ``steps`` consecutive ``run(state)`` calls, and their GC share.
 
-    The garbage of earlier runs is collected first (untimed), so one engine's cycles are
-    never charged to the next; a run's own leftover cycles are not charged to it either,
-    which flatters engines that leave cycles behind (micrograd) rather than us.
+    The block runs as a user's loop does: the collector on, never forced inside the block, so
+    each engine pays for the garbage its own earlier steps leave (micrograd's cycles included).
+    Only before the block is the heap collected (untimed), so no engine pays for another's.
     """
     state = prepare()
     gc.collect()
     gc_before = GC_CLOCK.seconds
     start = time.perf_counter()
-    run(state)
+    for _ in range(steps):
+        run(state)
     elapsed = time.perf_counter() - start
     gc_seconds = GC_CLOCK.seconds - gc_before
     del state
-    return elapsed, gc_seconds
+    return elapsed / steps, gc_seconds / elapsed
 
 
 def interleaved(
-    engines: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]], repeats: int
+    engines: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]], repeats: int, steps: int
 ) -> dict[str, tuple[float, float]]:
-    """Median seconds and median GC share per engine, running them A B C A B C ..."""
+    """Median seconds per step and median GC share per engine, blocks run A B C A B C ..."""
     times: dict[str, list[float]] = {name: [] for name in engines}
     shares: dict[str, list[float]] = {name: [] for name in engines}
     for _ in range(repeats):
         for name, (prepare, run) in engines.items():
-            elapsed, gc_seconds = timed(prepare, run)
-            times[name].append(elapsed)
-            shares[name].append(gc_seconds / elapsed)
+            per_step, gc_share = timed(prepare, run, steps)
+            times[name].append(per_step)
+            shares[name].append(gc_share)
     return {n: (statistics.median(times[n]), statistics.median(shares[n])) for n in engines}
 
 

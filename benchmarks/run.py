@@ -3,9 +3,10 @@
     python benchmarks/run.py            # the full run (a few minutes)
     python benchmarks/run.py --quick    # a smoke run (seconds)
 
-Engines run interleaved (A B C A B C ...) so a slow phase of the machine hits all of them;
-each number is a median over the repeats. Before any timing, every engine must compute the
-same loss and gradients (to 1e-9). Ratios come last.
+Engines run interleaved (A B C A B C ...) so a slow phase of the machine hits all of them.
+Each timed sample is a block of consecutive steps with the garbage collector on, as in a
+training loop; each number is the median over the repeats of the time per step. Before any
+timing, every engine must compute the same loss and gradients (to 1e-9). Ratios come last.
 """
 
 from __future__ import annotations
@@ -38,9 +39,12 @@ def check_same(workload: str, engines: Engines) -> None:
             raise SystemExit(f"{workload}: {name} disagrees with chainrule: {bad[:3]}")
 
 
-def time_workload(workload: str, engines: Engines, repeats: int, nodes: int) -> list[Row]:
+def time_workload(
+    workload: str, engines: Engines, repeats: int, nodes: int, steps: int = 5
+) -> list[Row]:
+    """The correctness check, then ``repeats`` interleaved blocks of ``steps`` steps each."""
     check_same(workload, engines)
-    medians = measure.interleaved(engines, repeats)
+    medians = measure.interleaved(engines, repeats, steps)
     return [(workload, name, sec, share, nodes) for name, (sec, share) in medians.items()]
 
 
@@ -90,7 +94,8 @@ def main(argv: list[str] | None = None) -> None:
     for n in chain_sizes:
         engines = chain.engines(n)
         del engines["micrograd"]  # beyond its depth limit (below)
-        rows += time_workload(f"chain {n:.0e}", engines, max(3, repeats // (n // 10_000 or 1)), n)
+        chain_repeats = max(3, repeats // (n // 10_000 or 1))
+        rows += time_workload(f"chain {n:.0e}", engines, chain_repeats, n, max(1, 100_000 // n))
     print_table(rows)
     print("\n| workload | engine | tracemalloc peak over forward + backward |\n|---|---|---:|")
     print("\n".join(memory_rows(dag_nodes)))
