@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 try:
+    from hypothesis import assume
     from hypothesis import strategies as st
 except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
     raise ImportError(
@@ -74,6 +75,9 @@ class Expression:
     def __repr__(self) -> str:
         at = ", ".join(f"x{i}={x!r}" for i, x in enumerate(self.inputs))
         return f"Expression({self.text!r} at {at})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))  # hypothesis reports print this, not the raw fields
 
 
 def symbolic(expr: Expression) -> Any:
@@ -151,18 +155,22 @@ def expressions(
     return _draw_expression(rows, max_leaves, n_inputs, domain)
 
 
+@st.composite
 def _draw_expression(
-    rows: list[Op], max_leaves: int, n_inputs: int, domain: Interval
-) -> st.SearchStrategy[Expression]:
-    # Steps are drawn as raw choices in a list and read against the nodes built so far:
-    # the shrinker deletes whole list items, so counterexamples lose whole steps.
+    draw: st.DrawFn, rows: list[Op], max_leaves: int, n_inputs: int, domain: Interval
+) -> Expression:
+    # Steps are drawn as raw choices in a list and read against the nodes built so far. The
+    # simplest op choice, None, is "no step": items the shrinker cannot delete from the list
+    # shrink to nothing instead of to padding such as "+ x0".
     node = st.integers(0, n_inputs + 2 * max_leaves)
-    step = st.tuples(st.sampled_from(rows), st.integers(2, 4), st.integers(0, 2),
+    step = st.tuples(st.sampled_from([None, *rows]), st.integers(2, 4), st.integers(0, 2),
                      st.tuples(node, node, node), node)  # fmt: skip
-    inputs = st.tuples(*[floats_in(domain)] * n_inputs)
-    steps = st.lists(step, min_size=1, max_size=2 * max_leaves)
-    drawn = st.builds(_assemble, inputs, steps, st.just(max_leaves))
-    return drawn.filter(lambda e: bool(e.steps))  # rare: no step fitted its op's domain
+    inputs = draw(st.tuples(*[floats_in(domain)] * n_inputs))
+    expression = _assemble(
+        inputs, draw(st.lists(step, min_size=1, max_size=2 * max_leaves)), max_leaves
+    )
+    assume(expression.steps)  # rare: no drawn step fitted its op's domain
+    return expression
 
 
 def _assemble(inputs: tuple[float, ...], raw: list[Any], max_leaves: int) -> Expression:
@@ -170,6 +178,8 @@ def _assemble(inputs: tuple[float, ...], raw: list[Any], max_leaves: int) -> Exp
     dropping those whose arguments leave the op's domain or exceed ``max_leaves``."""
     values, leaves, steps = list(inputs), [1] * len(inputs), list[Step]()
     for op, nary_arity, back, picks, p in raw:
+        if op is None:
+            continue
         # the first argument is one of the three newest results (an input before any), so
         # steps build on each other and the output uses most of them; the rest are any node
         first = max(len(values) - 1 - back, 0) if steps else back % len(inputs)
