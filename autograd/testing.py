@@ -1,15 +1,8 @@
-"""Hypothesis strategies for property-testing gradients (needs ``pip install 'chainrule[check]'``).
+"""Hypothesis strategies for property-testing gradients (``pip install 'chainrule[check]'``).
 
-``floats_in(domain, avoid=kinks)`` draws inputs for one op; ``expressions()`` draws random
-computation graphs over the op table, with reused inputs and shared subexpressions, each op
-applied only to arguments inside its table ``domain`` box and away from its ``kinks`` at the
-drawn point. An ``Expression`` carries ``inputs`` (floats), ``fn`` (builds the graph from one
-Value per input and returns the output Value), ``text`` (readable, for reports) and, through
-``symbolic(expr)``, the same function in sympy for exact derivatives::
-
-    @given(expressions())
-    def test_gradients(e):
-        assert gradcheck(e.fn, e.inputs)
+``floats_in`` draws an op's inputs, ``expressions()`` random graphs over the op table (reused
+inputs, shared subexpressions, every op inside its domain); ``symbolic`` gives the same
+function in sympy. ``@given(expressions()) def test(e): assert gradcheck(e.fn, e.inputs)``.
 """
 
 from __future__ import annotations
@@ -147,12 +140,11 @@ def expressions(
     within ``KINK_MARGIN`` of a kink or exceed ``max_leaves`` is dropped, so the graph is in
     its domain at ``inputs`` by construction. Steps the output does not use are removed.
     """
-    rows = _rows(ops)
     if max_leaves < 1 or n_inputs < 1:
         raise ValueError(
             f"expressions needs max_leaves >= 1 and n_inputs >= 1, got {max_leaves} and {n_inputs}"
         )
-    return _draw_expression(rows, max_leaves, n_inputs, domain)
+    return _draw_expression(_rows(ops), max_leaves, n_inputs, domain)
 
 
 @st.composite
