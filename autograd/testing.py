@@ -99,8 +99,10 @@ def floats_in(
     ``avoid`` (an op's kinks), never NaN, infinite or subnormal."""
     lo, hi = domain
     edges = [lo, *(p for k in sorted(avoid) if lo <= k <= hi for p in (k - margin, k + margin)), hi]
-    pieces = list(zip(edges[::2], edges[1::2], strict=True))
-    return st.one_of(*(st.floats(a, b, allow_subnormal=False) for a, b in pieces if a <= b))
+    pieces = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if a <= b]
+    if not pieces:
+        raise ValueError(f"floats_in: no float in {domain} is {margin} away from {tuple(avoid)}")
+    return st.one_of(*(st.floats(a, b, allow_subnormal=False) for a, b in pieces))
 
 
 def boxes(op: Op, arity: int) -> tuple[Interval, ...]:

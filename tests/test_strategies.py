@@ -93,6 +93,12 @@ def test_bad_arguments_are_named() -> None:
         expressions(ops=["sine"])
     with pytest.raises(ValueError, match="max_leaves >= 1 and n_inputs >= 1, got 0 and 2"):
         expressions(max_leaves=0)
+    with pytest.raises(ValueError, match=r"no float in \(3.0, 1.0\)"):
+        floats_in((3.0, 1.0))
+    with pytest.raises(
+        ValueError, match=r"no float in \(0.0, 0.0005\) is 0.001 away from \(0.0,\)"
+    ):
+        floats_in((0.0, 0.0005), avoid=(0.0,))
 
 
 def test_a_missing_hypothesis_is_a_clear_import_error() -> None:
