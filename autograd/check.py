@@ -110,10 +110,10 @@ def _fail(f: Function, point: Sequence[float], what: str, lines: list[str]) -> G
     return GradcheckError(f"gradcheck of {_name(f)} at ({at}): {what}\n" + "\n".join(lines))
 
 
-def _first_order_lines(f: Function, point: list[float], eps: float, tols: Tolerances) -> list[str]:
-    analytic = _analytic_grad(f, point)
-    numeric = numeric_grad(f, point, eps)
-    pairs = zip(analytic, numeric, strict=True)
+def _first_order_lines(
+    f: Function, point: list[float], analytic: list[float], eps: float, tols: Tolerances
+) -> list[str]:
+    pairs = zip(analytic, numeric_grad(f, point, eps), strict=True)
     lines = [_mismatch(f"input {i}", a, n, *tols) for i, (a, n) in enumerate(pairs)]
     return [line for line in lines if line]
 
@@ -128,8 +128,7 @@ def _second_order_lines(f: Function, point: list[float], eps: float, tols: Toler
     return [line for line in lines if line]
 
 
-def _reentrancy_lines(f: Function, point: list[float]) -> list[str]:
-    first, second = _analytic_grad(f, point), _analytic_grad(f, point)
+def _reentrancy_lines(first: list[float], second: list[float]) -> list[str]:
     return [
         f"  input {i}: {a!r} on the first run, {b!r} on the second"
         for i, (a, b) in enumerate(zip(first, second, strict=True))
@@ -159,20 +158,16 @@ def gradcheck(
     if order not in (1, 2):
         raise ValueError(f"gradcheck's order must be 1 or 2, got {order!r}")
     point, tols = [float(x) for x in xs], (atol, rtol)
-    checks: list[tuple[str, Callable[[], list[str]]]] = [
-        ("the gradient differs between two identical runs", lambda: _reentrancy_lines(f, point)),
-        ("the gradient is wrong", lambda: _first_order_lines(f, point, eps, tols)),
-    ]
-    if order == 2:
-        second = ("second derivatives are wrong", lambda: _second_order_lines(f, point, eps, tols))
-        checks.append(second)
-    for what, check in checks:
-        lines = check()
-        if lines:
-            if raise_exception:
-                raise _fail(f, point, f"{what} [eps={eps}, atol={atol}, rtol={rtol}]", lines)
-            return False
-    return True
+    analytic = _analytic_grad(f, point)
+    what = "the gradient differs between two identical runs"
+    lines = _reentrancy_lines(analytic, _analytic_grad(f, point))
+    if not lines:
+        what, lines = "the gradient is wrong", _first_order_lines(f, point, analytic, eps, tols)
+    if not lines and order == 2:
+        what, lines = "second derivatives are wrong", _second_order_lines(f, point, eps, tols)
+    if lines and raise_exception:
+        raise _fail(f, point, f"{what} [eps={eps}, atol={atol}, rtol={rtol}]", lines)
+    return not lines
 
 
 def gradgradcheck(
