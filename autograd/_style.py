@@ -37,12 +37,14 @@ def gradient_fill(grad: float | None, scale: float) -> str:
 
 
 def op_text(node: Value, precision: int) -> str:
-    """The op as a learner writes it: ``+``, ``tanh``, ``**2``, ``leaky_relu(0.01)``."""
+    """The op as a learner writes it: ``+``, ``tanh``, ``**2``, ``+ 0.5``, ``leaky_relu(0.01)``."""
     symbol = OPS[node.op].symbol
     if node.param is None:
         return symbol
     param = number(node.param, precision)
-    return f"{symbol}{param}" if node.op == "powc" else f"{symbol}({param})"
+    if node.op == "powc":
+        return f"{symbol}{param}"
+    return f"{symbol}({param})" if symbol.isidentifier() else f"{symbol} {param}"
 
 
 def _font(text: str, color: str | None, size: int | None = None) -> str:

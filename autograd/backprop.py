@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from autograd.value import Value
 
 ADD, SUB, MUL, TANH, EXP, RELU = (OPS[n] for n in ("add", "sub", "mul", "tanh", "exp", "relu"))
+ADDC, SUBC, MULC = OPS["addc"], OPS["subc"], OPS["mulc"]
 SUM, DOT, NEURON = OPS["sum"], OPS["dot"], OPS["neuron"]
 
 
@@ -65,6 +66,10 @@ def backpropagate(order: list[Value]) -> None:
                     _weighted_sum_backward(parents, g * slope)
             elif op is TANH:
                 parents[0].grad += (1.0 - node.data * node.data) * g
+            elif op is MULC:
+                parents[0].grad += node._param * g  # type: ignore[operator]  # mulc has its c
+            elif op is ADDC or op is SUBC:
+                parents[0].grad += g
             else:
                 _generic_backward(node, op, parents, g)
     except (ValueError, ArithmeticError) as err:

@@ -2,10 +2,10 @@
 
 A row gives the op's name, its forward function on floats, and its ``rule``: the local
 partials ``d out / d x_i``, one per parent, as a function of the forward output ``out``, the
-inputs ``x_i`` and, for ops with a number parameter (``pow`` by a constant, ``leaky_relu``'s
-slope), that parameter. Rules use plain arithmetic and the dual helpers below, so the same
-rule runs on floats (an ordinary backward pass) and on Values (``create_graph=True``, which
-makes the gradient itself differentiable).
+inputs ``x_i`` and, for ops with a number parameter (``x + c`` and the like, ``pow`` by a
+constant, ``leaky_relu``'s slope), that parameter. Rules use plain arithmetic and the dual
+helpers below, so the same rule runs on floats (an ordinary backward pass) and on Values
+(``create_graph=True``, which makes the gradient itself differentiable).
 
 The remaining fields exist for the tests and the documentation: the domain the op is defined
 on (a sentence for error messages, a box for property tests), its kinks, and its exact
@@ -147,6 +147,15 @@ OPS: dict[str, Op] = {op.name: op for op in (
        lambda sp, a, b: a * b, arity=2, domain=((-3, 3), (-3, 3))),
     Op("div", "/", lambda a, b: a / b, lambda out, a, b: (1.0 / b, -out / b),
        lambda sp, a, b: a / b, arity=2, domain=((-3, 3), POSITIVE), requires="a nonzero divisor"),
+    # a Value with a number c: the number is the node's param, not a parent
+    Op("addc", "+", lambda a, c: a + c, lambda out, a, c: (1.0,), lambda sp, a, c: a + c,
+       params=(0.5, -2.0)),
+    Op("subc", "-", lambda a, c: a - c, lambda out, a, c: (1.0,), lambda sp, a, c: a - c,
+       params=(0.5,)),
+    Op("mulc", "*", lambda a, c: a * c, lambda out, a, c: (c,), lambda sp, a, c: a * c,
+       params=(-1.0, 2.5)),
+    Op("divc", "/", lambda a, c: a / c, lambda out, a, c: (1.0 / c,), lambda sp, a, c: a / c,
+       params=(3.0, -0.5), requires="a nonzero divisor"),
     Op("neg", "-", lambda a: -a, lambda out, a: (-1.0,), lambda sp, a: -a),
     Op("pow", "**", _pow_forward, lambda out, a, b: (b * a ** (b - 1.0), out * log(a)),
        lambda sp, a, b: a**b, arity=2, domain=(POSITIVE, (-3, 3)),

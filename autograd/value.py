@@ -79,7 +79,7 @@ def _node(
     return node
 
 
-def _result(data: float, parents: tuple[Value, ...], op: Op) -> Value:
+def _result(data: float, parents: tuple[Value, ...], op: Op, param: float | None = None) -> Value:
     """The node for ``op`` on ``parents``, or a leaf inside ``no_grad()``."""
     node = _new(Value)  # _node's body again: one call less on the hottest path
     node.data = data
@@ -88,11 +88,17 @@ def _result(data: float, parents: tuple[Value, ...], op: Op) -> Value:
     if _grad_enabled:
         node.parents = parents
         node._op = op
+        node._param = param
     else:
         node.parents = ()
         node._op = None
-    node._param = None
+        node._param = None
     return node
+
+
+def _number(x: object) -> float:
+    """The number on the other side of + - * / as a float (a TypeError names anything else)."""
+    return x if type(x) is float else _as_float(x, "a Value operation")
 
 
 def _domain_error(op: Op, xs: Sequence[float], param: float | None, err: Exception) -> Exception:
@@ -172,34 +178,44 @@ class Value:
 
         return repr_mimebundle(self)
 
-    # arithmetic: numbers on either side become leaf Values. + - * and the common functions
-    # build their node directly (their forward cannot fail); the rest go through apply().
+    # arithmetic. A number on the right of + - * / (or either side of + and *) is kept in the
+    # node as its param (rows addc, subc, mulc, divc), as PyTorch keeps a Python scalar: no
+    # leaf Value for it, so one object less for the cyclic GC to track. ``c - x`` and ``c / x``
+    # lift c into a leaf. + - * build their node directly; the rest go through apply().
     def __add__(self, other: Value | Number) -> Value:
-        other = other if type(other) is Value else _lift(other)
-        return _result(self.data + other.data, (self, other), ADD)
+        if type(other) is Value:
+            return _result(self.data + other.data, (self, other), ADD)
+        c = _number(other)
+        return _result(self.data + c, (self,), ADDC, c)
 
     def __radd__(self, other: Number) -> Value:
-        other_value = _lift(other)
-        return _result(other_value.data + self.data, (other_value, self), ADD)
+        c = _number(other)  # c + x == x + c exactly: IEEE addition commutes
+        return _result(c + self.data, (self,), ADDC, c)
 
     def __sub__(self, other: Value | Number) -> Value:
-        other = other if type(other) is Value else _lift(other)
-        return _result(self.data - other.data, (self, other), SUB)
+        if type(other) is Value:
+            return _result(self.data - other.data, (self, other), SUB)
+        c = _number(other)
+        return _result(self.data - c, (self,), SUBC, c)
 
     def __rsub__(self, other: Number) -> Value:
         other_value = _lift(other)
         return _result(other_value.data - self.data, (other_value, self), SUB)
 
     def __mul__(self, other: Value | Number) -> Value:
-        other = other if type(other) is Value else _lift(other)
-        return _result(self.data * other.data, (self, other), MUL)
+        if type(other) is Value:
+            return _result(self.data * other.data, (self, other), MUL)
+        c = _number(other)
+        return _result(self.data * c, (self,), MULC, c)
 
     def __rmul__(self, other: Number) -> Value:
-        other_value = _lift(other)
-        return _result(other_value.data * self.data, (other_value, self), MUL)
+        c = _number(other)
+        return _result(c * self.data, (self,), MULC, c)
 
     def __truediv__(self, other: Value | Number) -> Value:
-        return apply(DIV, self, other)
+        if isinstance(other, Value):
+            return apply(DIV, self, other)
+        return apply(DIVC, self, param=_number(other))
 
     def __rtruediv__(self, other: Number) -> Value:
         return apply(DIV, other, self)
@@ -324,6 +340,7 @@ def _weighted_sum(
 ADD, SUB, MUL, DIV, NEG, POW, POWC = (
     OPS[n] for n in ("add", "sub", "mul", "div", "neg", "pow", "powc")
 )
+ADDC, SUBC, MULC, DIVC = (OPS[n] for n in ("addc", "subc", "mulc", "divc"))
 EXP, LOG, SQRT, ABS, TANH, SIGMOID = (
     OPS[n] for n in ("exp", "log", "sqrt", "abs", "tanh", "sigmoid")
 )

@@ -33,27 +33,58 @@ def test_fast_unary_ops_match_the_table(name: str, x: float) -> None:
     assert a.grad == 0.5 * rule_partials(out)[0]
 
 
+def forward_of(node: Value) -> float:
+    xs = [p.data for p in node.parents]
+    op = OPS[node.op]
+    return op.forward(*xs) if node.param is None else op.forward(*xs, node.param)
+
+
 @pytest.mark.parametrize("name", sorted(BINARY))
 def test_fast_binary_ops_match_the_table_with_numbers_on_either_side(name: str) -> None:
     a, b = Value(1.5), Value(-0.25)
-    f, forward = BINARY[name], OPS[name].forward
-    for out, lhs, rhs in [(f(a, b), a, b), (f(a, 2.0), a, None), (f(3, b), None, b)]:
-        assert out.op == name
+    f, with_number = BINARY[name], f"{name}c"
+    on_the_left = "sub" if name == "sub" else with_number  # c - x lifts c into a leaf
+    for out, op in [(f(a, b), name), (f(a, 2.0), with_number), (f(3, b), on_the_left)]:
+        assert out.op == op
         assert all(type(p) is Value for p in out.parents)
-        assert out.data == forward(*(p.data for p in out.parents))
+        assert out.data == forward_of(out)
         assert out.partials == rule_partials(out)
         out.backward()
         grads = [p.grad for p in out.parents]
         assert grads == list(rule_partials(out))
         for p in out.parents:
             p.grad = 0.0
-        del lhs, rhs
+
+
+@pytest.mark.parametrize("c", [2.0, -0.5, 3, 1e-300])
+def test_a_number_operand_is_the_nodes_param_not_a_leaf(c: float) -> None:
+    x = Value(0.7)
+    nodes = {"addc": [x + c, c + x], "subc": [x - c], "mulc": [x * c, c * x], "divc": [x / c]}
+    plain = {"addc": 0.7 + c, "subc": 0.7 - c, "mulc": 0.7 * c, "divc": 0.7 / c}
+    for op, outs in nodes.items():
+        for out in outs:
+            assert (out.op, out.parents, out.param, out.data) == (op, (x,), c, plain[op])
+            assert type(out.param) is float
+            assert forward_of(out) == out.data
+    assert (x / 3).data == 0.7 / 3  # a division, not a multiply by 1/3
+    assert [(n.op, len(n.parents)) for n in (c - x, c / x)] == [("sub", 2), ("div", 2)]
+
+
+def test_a_number_operand_is_checked_and_named() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="bool"):
+        x + True
+    with pytest.raises(TypeError, match="str"):
+        x * "2"  # type: ignore[operator]
+    with pytest.raises(ZeroDivisionError, match=r"1.0 / 0.0 is undefined.*nonzero divisor"):
+        x / 0
 
 
 def test_backward_equals_grad_which_uses_the_rules_on_a_mixed_graph() -> None:
     x, y, w = Value(0.4), Value(-1.1), [Value(0.3), Value(-0.8)]
     h = neuron(w, [x, y], Value(0.05), slope=0.1)
     out = vsum([(x * y).tanh() * 2, (y - x).exp(), dot(w, [h, x]), h.relu(), -x, 3 - y])
+    out = (out + 0.5) * (0.25 - out) / 3.0 - 1.5
     expected = grad(out, [x, y, *w])
     out.backward()
     assert [v.grad for v in (x, y, *w)] == pytest.approx(expected, rel=1e-15, abs=1e-15)
@@ -119,7 +150,7 @@ def test_neuron_names_a_bad_slope_and_lifts_numbers() -> None:
 def test_fast_paths_build_leaves_under_no_grad() -> None:
     x = Value(0.5)
     with no_grad():
-        outs = [x + x, 1 + x, x - 1, 2 - x, x * 3, 3 * x, -x, x.tanh(), x.exp(), x.relu()]
+        outs = [x + x, 1 + x, x - 1, 2 - x, x * 3, 3 * x, x / 2, -x, x.tanh(), x.exp(), x.relu()]
         outs += [dot([x], [x], 1.0), neuron([x], [x], 1.0, 0.1)]
     assert all((o.parents, o.op, o.param) == ((), "", None) for o in outs)
 
@@ -159,6 +190,7 @@ def test_repeated_backward_and_a_leaf_as_root() -> None:
 def test_local_partials_is_the_rule_for_every_fast_op() -> None:
     x, y = Value(0.3), Value(-0.6)
     nodes = [x + y, x - y, x * y, -x, x.tanh(), x.exp(), x.relu(), vsum([x, y, x])]
+    nodes += [x + 0.5, 0.5 + x, x - 0.5, x * -2.0, -2.0 * x, x / 3.0]
     nodes += [dot([x], [y], 0.5), neuron([x], [y], 0.5, 0.2), neuron([x], [y], 0.5, 0.0)]
     for node in nodes:
         assert local_partials(node) == rule_partials(node)

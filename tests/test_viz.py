@@ -218,7 +218,8 @@ def test_unlabelled_nodes_join_the_group_they_feed_and_shared_ones_stay_alone():
     assert text.count("8 nodes") == 3  # 2 weights, b, 2 products, a sum, z and a
     number = topo_order(total).index(xs[1])
     assert f'<FONT COLOR="#6e6e6e">#{number}</FONT>' in text  # it feeds 3 neurons: alone
-    assert len(drawn_nodes(text)) == 4 + 2 + 1 + 1 + 1  # groups, inputs, 2.0, total + its op
+    assert len(drawn_nodes(text)) == 4 + 2 + 1 + 1  # groups, inputs, total + its op "* 2"
+    assert 'label="* 2"' in text  # the number is shown on the op, not as a leaf
 
 
 def test_group_by_function():
