@@ -51,27 +51,26 @@ def backpropagate(order: list[Value]) -> None:
             g = node.grad
             if not g:  # a zero gradient contributes nothing
                 continue
-            op, parents = node._op, node.parents
+            op, a = node._op, node._a  # a: the first parent (all of them for an n-ary op)
             if op is MUL:
-                a, b = parents
+                b = node._b
                 a.grad += b.data * g
                 b.grad += a.data * g
             elif op is ADD:
-                a, b = parents
                 a.grad += g
-                b.grad += g
+                node._b.grad += g
             elif op is NEURON or op is DOT:
                 slope = 1.0 if op is DOT or node.data > 0.0 else node._param
                 if slope:
-                    _weighted_sum_backward(parents, g * slope)
+                    _weighted_sum_backward(a, g * slope)
             elif op is TANH:
-                parents[0].grad += (1.0 - node.data * node.data) * g
+                a.grad += (1.0 - node.data * node.data) * g
             elif op is MULC:
-                parents[0].grad += node._param * g  # type: ignore[operator]  # mulc has its c
+                a.grad += node._param * g  # type: ignore[operator]  # mulc has its c
             elif op is ADDC or op is SUBC:
-                parents[0].grad += g
+                a.grad += g
             else:
-                _generic_backward(node, op, parents, g)
+                _generic_backward(node, op, a, g)
     except (ValueError, ArithmeticError) as err:
         raise backward_error(node, err) from None
 
@@ -86,18 +85,18 @@ def _weighted_sum_backward(parents: tuple[Value, ...], d: float) -> None:
         parents[-1].grad += d
 
 
-def _generic_backward(node: Value, op: Any, parents: tuple[Value, ...], g: float) -> None:
+def _generic_backward(node: Value, op: Any, a: Any, g: float) -> None:
     if op is EXP:
-        parents[0].grad += node.data * g
+        a.grad += node.data * g
     elif op is RELU:
         if node.data > 0.0:
-            parents[0].grad += g
+            a.grad += g
     elif op is SUB:
-        parents[0].grad += g
-        parents[1].grad -= g
+        a.grad += g
+        node._b.grad -= g
     elif op is SUM:
-        for parent in parents:
+        for parent in a:
             parent.grad += g
     else:
-        for parent, d in zip(parents, local_partials(node), strict=True):
+        for parent, d in zip(node.parents, local_partials(node), strict=True):
             parent.grad += d * g

@@ -48,7 +48,7 @@ def interior_order(root: Value) -> list[Value]:
     """
     entered, zero = float("0"), float("0")  # two new float objects, equal to 0.0
     order: list[Value] = []
-    stack = [root] if root.parents else []
+    stack = [root] if root._a is not None else []
     push, pop = stack.append, stack.pop  # bound once: this loop runs once per edge
     while stack:
         node = pop()
@@ -58,8 +58,9 @@ def interior_order(root: Value) -> list[Value]:
         elif node.grad is not zero:  # not a second copy of a finished node
             node.grad = entered
             push(node)
-            for parent in reversed(node.parents):  # the first parent on top: ordered first
-                if parent.parents and parent.grad is not zero:
+            a, b = node._a, node._b  # the parents' slots (see Value), read without a tuple
+            for parent in (b, a) if b is not None else reversed(a) if type(a) is tuple else (a,):
+                if parent._a is not None and parent.grad is not zero:  # interior, not done
                     push(parent)
     return order
 

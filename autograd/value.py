@@ -1,10 +1,12 @@
 """Value: one float, the Values it was computed from, and the chain rule over them.
 
 A Value stores its ``data``, its ``parents`` (a tuple, so ``x + x`` keeps both edges) and the
-op that made it. Its local partials ``d self / d parent`` come from the op's rule in
-``autograd.ops`` and are computed when asked for, which keeps nodes small. Nodes hold no
-closures and no references to their children, so a graph nobody refers to is freed at once
-by reference counting.
+op that made it, with a number operand (``x + 0.5``) as the op's ``param``. The parents live
+in two slots rather than in a tuple of their own, so a node is one object for the cyclic
+garbage collector to track, not two; ``parents`` rebuilds the tuple. Its local partials
+``d self / d parent`` come from the op's rule in ``autograd.ops`` and are computed when asked
+for, which keeps nodes small. Nodes hold no closures and no references to their children, so
+a graph nobody refers to is freed at once by reference counting.
 """
 
 from __future__ import annotations
@@ -73,26 +75,37 @@ def _node(
     node.data = data
     node.grad = 0.0
     node.label = ""
-    node.parents = parents
-    node._op = op
-    node._param = param
+    _link(node, parents, op, param)
     return node
 
 
-def _result(data: float, parents: tuple[Value, ...], op: Op, param: float | None = None) -> Value:
-    """The node for ``op`` on ``parents``, or a leaf inside ``no_grad()``."""
+def _link(node: Value, parents: tuple[Value, ...], op: Op | None, param: float | None) -> None:
+    """Store the parents in the slots: ``_a`` and ``_b`` for one or two, ``_a`` alone holding
+    the tuple for an n-ary op (sum, dot, neuron); both None for a leaf."""
+    node._op, node._param = op, param
+    if not parents:
+        node._a = node._b = None
+    elif op is not None and op.arity is None:
+        node._a, node._b = parents, None
+    else:
+        node._a, node._b = parents if len(parents) == 2 else (parents[0], None)
+
+
+def _result(
+    data: float, op: Op, a: Value, b: Value | None = None, param: float | None = None
+) -> Value:
+    """The node for ``op`` on parents ``a`` (and ``b``), or a leaf inside ``no_grad()``."""
     node = _new(Value)  # _node's body again: one call less on the hottest path
     node.data = data
     node.grad = 0.0
     node.label = ""
     if _grad_enabled:
-        node.parents = parents
+        node._a = a
+        node._b = b
         node._op = op
         node._param = param
     else:
-        node.parents = ()
-        node._op = None
-        node._param = None
+        node._a = node._b = node._op = node._param = None
     return node
 
 
@@ -135,7 +148,11 @@ class Value:
     derivatives with respect to each.
     """
 
-    __slots__ = ("_op", "_param", "data", "grad", "label", "parents")
+    __slots__ = ("_a", "_b", "_op", "_param", "data", "grad", "label")
+    _a: Any  # the first parent; for an n-ary op the tuple of all; None for a leaf
+    _b: Any  # the second parent of a binary op, else None
+    _op: Op | None
+    _param: float | None
 
     def __init__(
         self,
@@ -148,9 +165,15 @@ class Value:
         self.data = data if type(data) is float else _as_float(data, "Value")
         self.grad = 0.0
         self.label = label
-        self.parents = _parents
-        self._op = _op
-        self._param = _param
+        _link(self, _parents, _op, _param)
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this one was computed from, one entry per edge (``x + x`` lists x twice)."""
+        a, b = self._a, self._b
+        if b is not None:
+            return (a, b)
+        return () if a is None else a if type(a) is tuple else (a,)
 
     @property
     def op(self) -> str:
@@ -184,33 +207,33 @@ class Value:
     # lift c into a leaf. + - * build their node directly; the rest go through apply().
     def __add__(self, other: Value | Number) -> Value:
         if type(other) is Value:
-            return _result(self.data + other.data, (self, other), ADD)
+            return _result(self.data + other.data, ADD, self, other)
         c = _number(other)
-        return _result(self.data + c, (self,), ADDC, c)
+        return _result(self.data + c, ADDC, self, None, c)
 
     def __radd__(self, other: Number) -> Value:
         c = _number(other)  # c + x == x + c exactly: IEEE addition commutes
-        return _result(c + self.data, (self,), ADDC, c)
+        return _result(c + self.data, ADDC, self, None, c)
 
     def __sub__(self, other: Value | Number) -> Value:
         if type(other) is Value:
-            return _result(self.data - other.data, (self, other), SUB)
+            return _result(self.data - other.data, SUB, self, other)
         c = _number(other)
-        return _result(self.data - c, (self,), SUBC, c)
+        return _result(self.data - c, SUBC, self, None, c)
 
     def __rsub__(self, other: Number) -> Value:
         other_value = _lift(other)
-        return _result(other_value.data - self.data, (other_value, self), SUB)
+        return _result(other_value.data - self.data, SUB, other_value, self)
 
     def __mul__(self, other: Value | Number) -> Value:
         if type(other) is Value:
-            return _result(self.data * other.data, (self, other), MUL)
+            return _result(self.data * other.data, MUL, self, other)
         c = _number(other)
-        return _result(self.data * c, (self,), MULC, c)
+        return _result(self.data * c, MULC, self, None, c)
 
     def __rmul__(self, other: Number) -> Value:
         c = _number(other)
-        return _result(c * self.data, (self,), MULC, c)
+        return _result(c * self.data, MULC, self, None, c)
 
     def __truediv__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
@@ -229,7 +252,7 @@ class Value:
         return apply(POW, base, self)
 
     def __neg__(self) -> Value:
-        return _result(-self.data, (self,), NEG)
+        return _result(-self.data, NEG, self)
 
     def __abs__(self) -> Value:
         return apply(ABS, self)
@@ -238,7 +261,7 @@ class Value:
     def exp(self) -> Value:
         """e^x; raises OverflowError above x = 709.78."""
         if self.data < 709.0:  # below exp's overflow; beyond it, apply() names the error
-            return _result(math.exp(self.data), (self,), EXP)
+            return _result(math.exp(self.data), EXP, self)
         return apply(EXP, self)
 
     def log(self) -> Value:
@@ -251,7 +274,7 @@ class Value:
 
     def tanh(self) -> Value:
         """tanh(x) = (e^x - e^-x) / (e^x + e^-x); d/dx = 1 - tanh(x)^2."""
-        return _result(math.tanh(self.data), (self,), TANH)
+        return _result(math.tanh(self.data), TANH, self)
 
     def sigmoid(self) -> Value:
         """sigma(x) = 1 / (1 + e^-x); d/dx = sigma(x) (1 - sigma(x))."""
@@ -259,7 +282,7 @@ class Value:
 
     def relu(self) -> Value:
         """max(x, 0); the derivative at 0 is taken as 0."""
-        return _result(self.data if self.data > 0.0 else 0.0, (self,), RELU)
+        return _result(self.data if self.data > 0.0 else 0.0, RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, slope * x otherwise."""
@@ -301,7 +324,7 @@ def dot(
 ) -> Value:
     """sum_i w_i x_i (+ b) as one node: a neuron's weighted sum z = w . x + b."""
     parents, z = _weighted_sum("dot", weights, inputs, bias)
-    return _result(z, parents, DOT)
+    return _node(z, parents, DOT) if _grad_enabled else _node(z, (), None)
 
 
 def neuron(

@@ -155,6 +155,19 @@ def test_fast_paths_build_leaves_under_no_grad() -> None:
     assert all((o.parents, o.op, o.param) == ((), "", None) for o in outs)
 
 
+def test_parents_are_rebuilt_from_the_slots_for_every_arity() -> None:
+    x, y = Value(1.0), Value(2.0)
+    assert [n.parents for n in (x, x.tanh(), x * 2, x * y, x + x)] == [
+        (), (x,), (x,), (x, y), (x, x)
+    ]  # fmt: skip
+    assert vsum([x]).parents == (x,)  # n-ary, even with one term
+    assert dot([x], [y], x).parents == (x, y, x)
+    assert vsum([]).parents == ()
+    assert interior_order(vsum([])) == []
+    with no_grad():
+        assert (x * y).parents == ()
+
+
 def test_exp_beyond_the_fast_range_still_names_the_overflow() -> None:
     assert Value(709.5).exp().data == math.exp(709.5)
     with pytest.raises(OverflowError, match=r"exp\(710.0\) overflows"):
