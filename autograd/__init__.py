@@ -9,7 +9,8 @@
 from autograd.check import GradcheckError, gradcheck, gradgradcheck, numeric_grad
 from autograd.functional import grad
 from autograd.ops import OPS, Op
-from autograd.value import Value, apply, dot, is_grad_enabled, no_grad, vsum
+from autograd.sums import dot, neuron, vsum
+from autograd.value import Value, apply, is_grad_enabled, no_grad
 
 __all__ = [
     "OPS",
@@ -22,6 +23,7 @@ __all__ = [
     "gradcheck",
     "gradgradcheck",
     "is_grad_enabled",
+    "neuron",
     "no_grad",
     "numeric_grad",
     "vsum",

@@ -12,11 +12,9 @@ a graph nobody refers to is freed at once by reference counting.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import ContextDecorator
-from itertools import repeat
 from numbers import Real
-from operator import attrgetter, mul
 from typing import Any
 
 from autograd.backprop import backpropagate
@@ -206,7 +204,7 @@ class Value:
     # leaf Value for it, so one object less for the cyclic GC to track. ``c - x`` and ``c / x``
     # lift c into a leaf. + - * build their node directly; the rest go through apply().
     def __add__(self, other: Value | Number) -> Value:
-        if type(other) is Value:
+        if isinstance(other, Value):  # exact type first inside isinstance: fast
             return _result(self.data + other.data, ADD, self, other)
         c = _number(other)
         return _result(self.data + c, ADDC, self, None, c)
@@ -216,7 +214,7 @@ class Value:
         return _result(c + self.data, ADDC, self, None, c)
 
     def __sub__(self, other: Value | Number) -> Value:
-        if type(other) is Value:
+        if isinstance(other, Value):  # exact type first inside isinstance: fast
             return _result(self.data - other.data, SUB, self, other)
         c = _number(other)
         return _result(self.data - c, SUBC, self, None, c)
@@ -226,7 +224,7 @@ class Value:
         return _result(other_value.data - self.data, SUB, other_value, self)
 
     def __mul__(self, other: Value | Number) -> Value:
-        if type(other) is Value:
+        if isinstance(other, Value):  # exact type first inside isinstance: fast
             return _result(self.data * other.data, MUL, self, other)
         c = _number(other)
         return _result(self.data * c, MULC, self, None, c)
@@ -312,54 +310,6 @@ class Value:
         backpropagate(order)
 
 
-def vsum(terms: Iterable[Value | Number]) -> Value:
-    """sum_i x_i as one node with one edge per term (``sum()`` would make a chain of adds)."""
-    return apply(SUM, *terms)
-
-
-def dot(
-    weights: Sequence[Value | Number],
-    inputs: Sequence[Value | Number],
-    bias: Value | Number | None = None,
-) -> Value:
-    """sum_i w_i x_i (+ b) as one node: a neuron's weighted sum z = w . x + b."""
-    parents, z = _weighted_sum("dot", weights, inputs, bias)
-    return _node(z, parents, DOT) if _grad_enabled else _node(z, (), None)
-
-
-def neuron(
-    weights: Sequence[Value | Number],
-    inputs: Sequence[Value | Number],
-    bias: Value | Number | None = None,
-    slope: float = 0.0,
-) -> Value:
-    """A neuron as one node: a = f(z) with z = w . x + b and f(z) = z for z > 0, slope * z
-    otherwise (ReLU for slope 0, leaky ReLU for a small slope, linear for 1; slope >= 0).
-
-    The same as ``dot(weights, inputs, bias).leaky_relu(slope)`` with one node instead of
-    two; its partials are the dot's times f'(z), and they differentiate again like any op's.
-    """
-    parents, z = _weighted_sum("neuron", weights, inputs, bias)
-    if not slope >= 0.0:
-        return apply(NEURON, *parents, param=_as_float(slope, "neuron's slope"))  # names it
-    a = z if z > 0.0 else slope * z if slope else 0.0
-    return _node(a, parents, NEURON, float(slope)) if _grad_enabled else _node(a, (), None)
-
-
-def _weighted_sum(
-    name: str, weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: object
-) -> tuple[tuple[Value, ...], float]:
-    """The parents ``(*w, *x[, b])`` as Values and z = b + w_0 x_0 + w_1 x_1 + ..."""
-    n = len(weights)
-    if n != len(inputs):
-        raise ValueError(f"{name} needs as many weights as inputs, got {n} and {len(inputs)}")
-    given: tuple[Any, ...] = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    parents = given if all(map(isinstance, given, _VALUES)) else tuple(map(_lift, given))
-    start = 0.0 if bias is None else parents[-1].data
-    z: float = sum(map(mul, map(_DATA, parents[:n]), map(_DATA, parents[n : 2 * n])), start)
-    return parents, z
-
-
 ADD, SUB, MUL, DIV, NEG, POW, POWC = (
     OPS[n] for n in ("add", "sub", "mul", "div", "neg", "pow", "powc")
 )
@@ -370,5 +320,4 @@ EXP, LOG, SQRT, ABS, TANH, SIGMOID = (
 RELU, LEAKY_RELU, SOFTPLUS, SIN, COS = (
     OPS[n] for n in ("relu", "leaky_relu", "softplus", "sin", "cos")
 )
-SUM, DOT, NEURON = OPS["sum"], OPS["dot"], OPS["neuron"]
-_new, _DATA, _VALUES = object.__new__, attrgetter("data"), repeat(Value)
+_new = object.__new__

@@ -3,7 +3,7 @@
 A neuron computes z = w . x + b as one n-ary ``dot`` node, then a = f(z). Each neuron labels
 the nodes it makes ``<name>.z`` and ``<name>.a`` (for a linear neuron z is the output), next
 to its parameters' labels ``<name>.w.i`` and ``<name>.b``. A ReLU or leaky-ReLU neuron makes
-both as one fused node (``autograd.value.neuron``), labelled ``<name>.a``.
+both as one fused node (``autograd.neuron``), labelled ``<name>.a``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd import Value, dot
-from autograd.value import neuron
+from autograd.sums import neuron
 from nn.batchnorm import BatchNorm
 from nn.init import Initializer, get_initializer
 from nn.module import Module
@@ -28,7 +28,7 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "sigmoid": Value.sigmoid,
     "linear": None,  # a = z
 }
-FUSED_SLOPES = {"relu": 0.0, "leaky_relu": 0.01}  # computed by one autograd.value.neuron node
+FUSED_SLOPES = {"relu": 0.0, "leaky_relu": 0.01}  # computed by one autograd.neuron node
 
 
 def _check_activation(activation: str) -> str:

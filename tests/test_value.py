@@ -188,3 +188,13 @@ def test_stable_forms_do_not_overflow_at_a_thousand() -> None:
         assert math.isfinite(x.grad)
     assert Value(1000.0).softplus().data == 1000.0
     assert Value(-1000.0).sigmoid().data == 0.0
+
+
+def test_a_value_subclass_is_a_value_operand() -> None:
+    class Named(Value):
+        __slots__ = ()
+
+    x, w = Value(2.0), Named(3.0)
+    y = x * w + x - w
+    y.backward()
+    assert (y.data, x.grad, w.grad) == (5.0, 4.0, 1.0)
