@@ -126,7 +126,7 @@ class Layer(Module):
         self._label()
 
     def __call__(self, x: Input) -> list[Value]:
-        self._check_input(x)
+        x = self._inputs(x)
         if self.bn is None:
             return self._add_input(x, [n(x) for n in self.neurons])
         return self._add_input(x, self._activate(self.bn(self._weighted_sums(x))))
@@ -135,15 +135,19 @@ class Layer(Module):
         """A batch of samples; with BatchNorm in training mode, normalised over the batch."""
         if self.bn is None or not self.training:
             return [self(x) for x in xs]
-        for x in xs:
-            self._check_input(x)
+        xs = [self._inputs(x) for x in xs]
         zs = self.bn.forward_batch([self._weighted_sums(x) for x in xs])
         return [self._add_input(x, self._activate(z)) for x, z in zip(xs, zs, strict=True)]
 
-    def _check_input(self, x: Input) -> None:
+    def _inputs(self, x: Input) -> Sequence[Value]:
+        """``x`` as Values: numbers become leaves once, shared by all the layer's neurons
+        (not once per neuron); a wrong width is an error naming the layer."""
         if len(x) != self.nin:
             name = f" {self._name}" if self._name else ""
             raise ValueError(f"layer{name} expects {self.nin} inputs, got {len(x)}")
+        if all(isinstance(v, Value) for v in x):
+            return x  # type: ignore[return-value]
+        return [v if isinstance(v, Value) else Value(v) for v in x]
 
     def _weighted_sums(self, x: Input) -> list[Value]:
         return [n.weighted_sum(x) for n in self.neurons]

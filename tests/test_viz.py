@@ -182,7 +182,7 @@ def test_max_nodes_refuses_with_advice_and_grouping_gets_under_it():
 
 def test_grouped_mlp_fits_one_screen_and_renders_one_box_per_neuron(tmp_path: Path):
     loss = mlp_loss([16, 16, 1])
-    assert len(topo_order(loss)) > 400
+    assert len(topo_order(loss)) > 350  # hundreds of nodes, drawn as 33 boxes
     text = to_dot(loss, group_by=4)
     boxes = drawn_nodes(text)
     assert len(boxes) <= 60
