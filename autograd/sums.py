@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import repeat
-from operator import attrgetter, mul
 from typing import Any
 
 from autograd.ops import OPS
 from autograd.value import Number, Value, _as_float, _lift, _node, apply, is_grad_enabled
 
 SUM, DOT, NEURON = OPS["sum"], OPS["dot"], OPS["neuron"]
-_DATA, _VALUES = attrgetter("data"), repeat(Value)
+_VALUES = repeat(Value)
 
 
 def vsum(terms: Iterable[Value | Number]) -> Value:
@@ -57,8 +56,12 @@ def _weighted_sum(
     n = len(weights)
     if n != len(inputs):
         raise ValueError(f"{name} needs as many weights as inputs, got {n} and {len(inputs)}")
-    given: tuple[Any, ...] = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    parents = given if all(map(isinstance, given, _VALUES)) else tuple(map(_lift, given))
+    parents: tuple[Any, ...] = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    ws: Sequence[Any] = weights
+    xs: Sequence[Any] = inputs
+    if not all(map(isinstance, parents, _VALUES)):
+        parents = tuple(map(_lift, parents))
+        ws, xs = parents[:n], parents[n : 2 * n]
     start = 0.0 if bias is None else parents[-1].data
-    z: float = sum(map(mul, map(_DATA, parents[:n]), map(_DATA, parents[n : 2 * n])), start)
+    z: float = sum([w.data * x.data for w, x in zip(ws, xs, strict=True)], start)
     return parents, z

@@ -62,6 +62,7 @@ class Neuron(Module):
         self.w = [Value(draw(nin, fan_out, rng)) for _ in range(nin)]
         self.b = Value(0.0)
         self._f = ACTIVATIONS[activation]
+        self._slope = FUSED_SLOPES.get(activation)  # not None: z and f(z) as one neuron node
         self._label()
 
     def _on_named(self) -> None:
@@ -69,7 +70,7 @@ class Neuron(Module):
         self._z_label, self._a_label = f"{prefix}z", f"{prefix}a"
 
     def __call__(self, x: Input) -> Value:
-        slope = FUSED_SLOPES.get(self.activation)
+        slope = self._slope
         if slope is not None:  # z and f(z) as one node: the same numbers, half the nodes
             a = neuron(self.w, x, self.b, slope)
             a.label = self._a_label
