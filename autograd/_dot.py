@@ -23,8 +23,9 @@ from autograd._style import (
     table,
     value_cells,
 )
+from autograd.backprop import local_partials
 from autograd.graph import topo_order
-from autograd.value import Value, local_partials
+from autograd.value import Value
 
 
 @dataclass(frozen=True)

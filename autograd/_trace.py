@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from autograd._style import op_text
+from autograd.backprop import backward_error, local_partials
 from autograd.graph import topo_order
-from autograd.value import Value, backward_error, local_partials
+from autograd.value import Value
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, overload
 
+from autograd.backprop import backward_error, local_partials
 from autograd.graph import topo_order
-from autograd.value import Value, backward_error, local_partials
+from autograd.value import Value
 
 
 @overload

@@ -111,12 +111,16 @@ def _dot_symbolic(sp: Any, *xs: Any) -> Any:
     return total + xs[-1] if len(xs) % 2 else total
 
 
+def leaky(z: float, slope: float) -> float:
+    """f(z) = z for z > 0, slope * z otherwise; exactly 0.0 for slope 0 (ReLU, even at -inf)."""
+    return z if z > 0.0 else slope * z if slope else 0.0
+
+
 def _neuron_forward(*xs_and_slope: float) -> float:
     *xs, slope = xs_and_slope
     if slope < 0.0:
         raise ValueError(f"the slope is {slope}")
-    z = _dot_forward(*xs)
-    return z if z > 0.0 else slope * z if slope else 0.0
+    return leaky(_dot_forward(*xs), slope)
 
 
 def _neuron_rule(out: Any, *xs_and_slope: Any) -> tuple[Any, ...]:

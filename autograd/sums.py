@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from itertools import repeat
 from typing import Any
 
-from autograd.ops import OPS
-from autograd.value import Number, Value, _as_float, _lift, _node, apply, is_grad_enabled
+from autograd.ops import OPS, leaky
+from autograd.value import Number, Value, _as_float, _lift, _node, apply
 
 SUM, DOT, NEURON = OPS["sum"], OPS["dot"], OPS["neuron"]
 _VALUES = repeat(Value)
@@ -27,7 +27,7 @@ def dot(
 ) -> Value:
     """sum_i w_i x_i (+ b) as one node: a neuron's weighted sum z = w . x + b."""
     parents, z = _weighted_sum("dot", weights, inputs, bias)
-    return _node(z, parents, DOT) if is_grad_enabled() else _node(z, (), None)
+    return _node(z, parents, DOT)
 
 
 def neuron(
@@ -45,8 +45,7 @@ def neuron(
     parents, z = _weighted_sum("neuron", weights, inputs, bias)
     if not slope >= 0.0:
         return apply(NEURON, *parents, param=_as_float(slope, "neuron's slope"))  # names it
-    a = z if z > 0.0 else slope * z if slope else 0.0
-    return _node(a, parents, NEURON, float(slope)) if is_grad_enabled() else _node(a, (), None)
+    return _node(leaky(z, slope), parents, NEURON, float(slope))
 
 
 def _weighted_sum(

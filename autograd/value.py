@@ -17,9 +17,7 @@ from contextlib import ContextDecorator
 from numbers import Real
 from typing import Any
 
-from autograd.backprop import backpropagate
-from autograd.backprop import backward_error as backward_error
-from autograd.backprop import local_partials as local_partials
+from autograd.backprop import backpropagate, local_partials
 from autograd.graph import interior_order
 from autograd.ops import OPS, Op
 
@@ -68,12 +66,16 @@ def _lift(x: object) -> Value:
 def _node(
     data: float, parents: tuple[Value, ...], op: Op | None, param: float | None = None
 ) -> Value:
-    """A Value made without ``__init__``'s checks: the engine's own results, already floats."""
+    """A Value made without ``__init__``'s checks (the engine's own results, already floats):
+    the node for ``op`` on ``parents``, or a leaf inside ``no_grad()``."""
     node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
-    _link(node, parents, op, param)
+    if _grad_enabled:
+        _link(node, parents, op, param)
+    else:
+        _link(node, (), None, None)
     return node
 
 
@@ -134,7 +136,7 @@ def apply(op: Op, *args: object, param: float | None = None) -> Value:
         out = op.forward(*xs) if param is None else op.forward(*xs, param)
     except (ValueError, ArithmeticError) as err:
         raise _domain_error(op, xs, param, err) from None
-    return _node(out, parents, op, param) if _grad_enabled else _node(out, (), None)
+    return _node(out, parents, op, param)
 
 
 class Value:

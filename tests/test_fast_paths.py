@@ -10,9 +10,9 @@ import math
 import pytest
 
 from autograd import OPS, Value, dot, grad, no_grad, vsum
+from autograd.backprop import local_partials
 from autograd.graph import interior_order, topo_order
 from autograd.sums import neuron
-from autograd.value import local_partials
 
 UNARY = {"neg": Value.__neg__, "tanh": Value.tanh, "exp": Value.exp, "relu": Value.relu}
 BINARY = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b}
