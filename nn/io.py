@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from autograd._render import write_atomically
 from nn.layers import MLP
 
 FORMAT = "chainrule.mlp"
@@ -49,7 +49,7 @@ def save(model: MLP, path: PathLike) -> Path:
         document["buffers"] = buffers
     document["weights"] = weights
     path = Path(path)
-    _write_atomic(path, json.dumps(document, indent=1) + "\n")
+    write_atomically(path, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
     return path
 
 
@@ -61,22 +61,6 @@ def _architecture(model: MLP) -> dict[str, Any]:
         "output_activation": model.output_activation,
         "dropout": model.dropout.p,
     }
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def load(path: PathLike) -> MLP:

@@ -8,7 +8,8 @@ import re
 import pytest
 
 import nn
-from nn import data, io
+from autograd._render import write_atomically
+from nn import data
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_atomic_write_leaves_no_temporary_and_keeps_old_file_on_failure(tmp_path
     with pytest.raises(ValueError, match=r"non-finite weights: layers\.0\.neurons\.0\.w\.0 = nan"):
         nn.save(bad, path)
     with pytest.raises(FileNotFoundError):
-        io._write_atomic(tmp_path / "missing-folder" / "m.json", "{}")
+        write_atomically(tmp_path / "missing-folder" / "m.json", b"{}")
     assert path.read_text() == old
     assert os.listdir(tmp_path) == ["m.json"]
     assert (path.stat().st_mode & 0o777) != 0o600  # ordinary permissions, not mkstemp's
