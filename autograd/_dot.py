@@ -24,7 +24,7 @@ from autograd._style import (
     value_cells,
 )
 from autograd.backprop import local_partials
-from autograd.graph import topo_order
+from autograd.graph import edges, topo_order
 from autograd.value import Value
 
 
@@ -163,13 +163,12 @@ Edge = tuple[Value, Value, int]
 def edge_lines(scene: Scene) -> list[str]:
     """One statement per drawn edge; edges between the same two boxes merge, with a count."""
     merged: dict[tuple[str, str, int], list[Edge]] = {}
-    for child in scene.order:
-        for position, parent in enumerate(child.parents):
-            src, dst = scene.item(parent), scene.entry(child)
-            # edges between two plain nodes stay apart (x * x draws two), into boxes they merge
-            key = (src, dst, position if src[0] == dst[0] == "n" else -1)
-            if src != dst:
-                merged.setdefault(key, []).append((parent, child, position))
+    for parent, child, position in edges(scene.order):
+        src, dst = scene.item(parent), scene.entry(child)
+        # edges between two plain nodes stay apart (x * x draws two), into boxes they merge
+        key = (src, dst, position if src[0] == dst[0] == "n" else -1)
+        if src != dst:
+            merged.setdefault(key, []).append((parent, child, position))
     return [_edge(scene, src, dst, edges) for (src, dst, _), edges in merged.items()]
 
 
