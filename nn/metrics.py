@@ -17,7 +17,8 @@ def _as_list(out: Value | Sequence[Value]) -> list[Value]:
     return [out] if isinstance(out, Value) else list(out)
 
 
-def _argmax(values: list[Value]) -> int:
+def argmax(values: Sequence[Value]) -> int:
+    """The index of the largest output: the predicted class."""
     return max(range(len(values)), key=lambda k: values[k].data)
 
 
@@ -28,7 +29,7 @@ def count_correct(outputs: Sequence[Any], targets: Sequence[Any], loss: LossFn) 
     that are not labels (regression)."""
     predictions: list[float]
     if outputs and len(_as_list(outputs[0])) > 1:
-        predictions = [_argmax(_as_list(o)) for o in outputs]
+        predictions = [argmax(_as_list(o)) for o in outputs]
     else:
         labels = {float(t) for t in targets}
         low = 0.0 if labels <= {0.0, 1.0} else -1.0 if labels <= {-1.0, 1.0} else None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograd import Value, no_grad
 from autograd._render import write_atomically
+from nn.metrics import argmax
 from nn.module import Module
 from nn.train import History
 
@@ -75,10 +76,8 @@ def _score_grid(model: Module, xs: list[float], ys: list[float]) -> tuple[list[l
         model.train(was_training)
     if isinstance(outputs[0][0], Value):
         return [[out.data for out in row] for row in outputs], False
-    argmax: list[list[float]] = [
-        [float(max(range(len(out)), key=lambda k: out[k].data)) for out in row] for row in outputs
-    ]
-    return argmax, True
+    classes: list[list[float]] = [[float(argmax(out)) for out in row] for row in outputs]
+    return classes, True
 
 
 def _axis(values: list[float], steps: int, padding: float) -> list[float]:
