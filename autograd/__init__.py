@@ -6,10 +6,10 @@
 >>> y.backward()
 """
 
-from autograd.check import GradcheckError, gradcheck, gradgradcheck, numeric_grad
 from autograd.functional import grad
 from autograd.ops import OPS, Op
 from autograd.sums import dot, neuron, vsum
+from autograd.testing.gradcheck import GradcheckError, gradcheck, gradgradcheck, numeric_grad
 from autograd.value import Value, apply, is_grad_enabled, no_grad
 
 __all__ = [

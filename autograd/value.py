@@ -195,12 +195,6 @@ class Value:
         op = f", op={self.op!r}" if self._op is not None else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        """In Jupyter a Value shows as a picture of its graph (drawing is imported only then)."""
-        from autograd.viz import repr_mimebundle
-
-        return repr_mimebundle(self)
-
     # arithmetic. A number on the right of + - * / (or either side of + and *) is kept in the
     # node as its param (rows addc, subc, mulc, divc), as PyTorch keeps a Python scalar: no
     # leaf Value for it, so one object less for the cyclic GC to track. ``c - x`` and ``c / x``

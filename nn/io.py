@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from autograd._render import write_atomically
+from autograd.files import write_atomically
 from nn.layers import MLP
 
 FORMAT = "chainrule.mlp"

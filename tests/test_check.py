@@ -21,7 +21,7 @@ from autograd import (
     numeric_grad,
 )
 from autograd.ops import value_of
-from autograd.testing import Expression, Step, expressions, op_calls, op_cases
+from autograd.testing.strategies import Expression, Step, expressions, op_calls, op_cases
 
 CASES = list(op_cases())
 IDS = [f"{name}-{arity}" + ("" if param is None else f"-{param}") for name, arity, param in CASES]

@@ -30,8 +30,8 @@ FILES = {"curves.png", "boundary.png", "model.json", "neuron.svg", "neuron.dot",
 
 
 def chainrule(*args: str, cwd: Path, script: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the command as a user would: the installed script, or ``python -m nn``."""
-    command = [str(SCRIPT)] if script else [sys.executable, "-m", "nn"]
+    """Run the command as a user would: the installed script, or ``python -m chainrule``."""
+    command = [str(SCRIPT)] if script else [sys.executable, "-m", "chainrule"]
     return subprocess.run(
         [*command, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
     )
@@ -112,7 +112,7 @@ def run_on_a_terminal(*args: str, cwd: Path) -> str:
     leader, follower = os.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     try:
-        command = [sys.executable, "-m", "nn", *args]
+        command = [sys.executable, "-m", "chainrule", *args]
         done = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=follower,
                               timeout=300, check=False)  # fmt: skip
     finally:
@@ -323,8 +323,8 @@ def test_help_works_both_ways(tmp_path: Path) -> None:
 
 
 def test_plots_draw_several_classes_and_histories_without_accuracy(tmp_path: Path) -> None:
+    from chainrule.plots import plot_decision_boundary, plot_history, save_png
     from nn.data import make_blobs
-    from nn.plots import plot_decision_boundary, plot_history, save_png
 
     X, y = make_blobs(n=30, centers=3, seed=0)  # noqa: N806
     model = nn.MLP(2, [4, 3], seed=0)  # three outputs: the argmax is the class

@@ -1,4 +1,4 @@
-"""nn.expr: the whitelist parser behind ``chainrule graph`` and ``check``.
+"""chainrule.expr: the whitelist parser behind ``chainrule graph`` and ``check``.
 
 Parsed expressions must compute what the same expression written with Values computes,
 differentiate as sympy says, refuse everything off the whitelist (never evaluating it), and
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, grad
-from nn.expr import MAX_DEPTH, ExpressionError, build, parse, to_function, to_sympy
+from chainrule.expr import MAX_DEPTH, ExpressionError, build, parse, to_function, to_sympy
 
 AT = {"x": 0.7, "y": -1.3, "z": 2.1}
 

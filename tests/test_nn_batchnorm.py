@@ -211,7 +211,7 @@ def test_fit_trains_a_batchnorm_mlp_on_moons():
 
 
 def test_decision_boundary_scores_in_eval_mode_and_restores_the_mode():
-    from nn.plots import plot_decision_boundary
+    from chainrule.plots import plot_decision_boundary
 
     X, y = data.make_moons(20, seed=0)
     model = nn.MLP(2, [4, 1], batchnorm=True, seed=0)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import nn
-from autograd._render import write_atomically
+from autograd.files import write_atomically
 from nn import data
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import nn
-from autograd.explain import explain
 from autograd.viz import render, to_dot
+from autograd.viz.explain import explain
 from nn import data
 
 DEPTH, WIDTH = 10, 8  # ten hidden sigmoid layers

@@ -11,7 +11,15 @@ import sympy as sp
 from hypothesis import given, settings
 
 from autograd import OPS, Value, grad, numeric_grad
-from autograd.testing import Expression, Step, expressions, op_calls, op_cases, symbolic, symbols
+from autograd.testing.strategies import (
+    Expression,
+    Step,
+    expressions,
+    op_calls,
+    op_cases,
+    symbolic,
+    symbols,
+)
 
 CASES = list(op_cases())
 IDS = [f"{name}-{arity}" + ("" if param is None else f"-{param}") for name, arity, param in CASES]

@@ -1,4 +1,4 @@
-"""The hypothesis strategies of autograd.testing: where they draw, what an example holds."""
+"""The hypothesis strategies of autograd.testing.strategies: where they draw, what they hold."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import Phase, find, given, settings
 
 from autograd import OPS, Value
 from autograd.graph import edges, topo_order
-from autograd.testing import (
+from autograd.testing.strategies import (
     KINK_MARGIN,
     Expression,
     boxes,
@@ -102,8 +102,8 @@ def test_bad_arguments_are_named() -> None:
 
 
 def test_a_missing_hypothesis_is_a_clear_import_error() -> None:
-    code = "import sys; sys.modules['hypothesis'] = None; import autograd.testing"
+    code = "import sys; sys.modules['hypothesis'] = None; import autograd.testing.strategies"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert run.returncode == 1
-    assert "autograd.testing needs hypothesis" in run.stderr
+    assert "autograd.testing.strategies needs hypothesis" in run.stderr
     assert "pip install 'chainrule[check]'" in run.stderr

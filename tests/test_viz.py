@@ -18,9 +18,9 @@ import pytest
 
 import nn
 from autograd import Value, dot
-from autograd._render import ENV_VAR, RenderError, find_renderer
 from autograd.graph import topo_order
-from autograd.viz import RendererNotFoundError, draw_graph, render, svg, to_dot
+from autograd.viz import RendererNotFoundError, draw_graph, render, repr_mimebundle, svg, to_dot
+from autograd.viz._render import ENV_VAR, RenderError, find_renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -287,10 +287,10 @@ def test_draw_graph_is_a_digraph_that_graphviz_itself_can_render():
 
 
 def test_value_displays_as_svg_and_large_graphs_as_text():
-    bundle = neuron()._repr_mimebundle_()
+    bundle = repr_mimebundle(neuron())
     assert bundle["text/plain"].startswith("Value(data=0.7071")
     assert len(svg_nodes(bundle["image/svg+xml"])) == len(drawn_nodes(to_dot(neuron())))
-    big = mlp_loss([16, 16, 1])._repr_mimebundle_()
+    big = repr_mimebundle(mlp_loss([16, 16, 1]))
     assert list(big) == ["text/plain"]
 
 

@@ -17,7 +17,7 @@ try:
     from hypothesis import strategies as st
 except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
     raise ImportError(
-        "autograd.testing needs hypothesis, which is not installed: "
+        "autograd.testing.strategies needs hypothesis, which is not installed: "
         "pip install 'chainrule[check]' (hypothesis and sympy)"
     ) from err
 

@@ -1,15 +1,15 @@
 """The backward pass replayed on the side: the numbers of every chain-rule step, without
-touching any ``.grad``. Shared by :func:`autograd.explain.explain` and the stepper."""
+touching any ``.grad``. Shared by :func:`autograd.viz.explain.explain` and the stepper."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from autograd._style import op_text
 from autograd.backprop import backward_error, local_partials
 from autograd.graph import topo_order
 from autograd.value import Value
+from autograd.viz._style import op_text
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any, overload
 
-from autograd._dot import DrawOptions
-from autograd._render import run_renderer
-from autograd._style import number
-from autograd._trace import backward_rows
 from autograd.value import Value
+from autograd.viz._dot import DrawOptions
+from autograd.viz._render import run_renderer
+from autograd.viz._style import number
+from autograd.viz._trace import backward_rows
 
 
 class BackwardSteps(Sequence[str]):

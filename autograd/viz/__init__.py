@@ -12,32 +12,33 @@ rule's step along it, ``local x upstream = contribution``: ``d child / d parent`
 ``dL / d child``, the amount added to ``dL / d parent``. Colours show each gradient's sign and
 size. ``to_dot`` needs nothing but the standard library; drawing needs the ``graphviz``
 package and a renderer (``pip install 'chainrule[viz]'`` brings both, see
-:func:`autograd._render.find_renderer`).
+:func:`autograd.viz._render.find_renderer`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd._dot import DrawOptions, Scene, edge_lines
-from autograd._dot import value_node as _value_node
-from autograd._groups import GroupBy
-from autograd._layout import frame_lines, group_lines, header
-from autograd._render import (
+from autograd.files import write_atomically
+from autograd.value import Value
+from autograd.viz._dot import DrawOptions, Scene, edge_lines
+from autograd.viz._dot import value_node as _value_node
+from autograd.viz._groups import GroupBy
+from autograd.viz._layout import frame_lines, group_lines, header
+from autograd.viz._render import (
     FORMATS,
     RendererNotFoundError,
     RenderError,
     find_renderer,
     run_renderer,
-    write_atomically,
 )
-from autograd.value import Value
 
 if TYPE_CHECKING:
-    from autograd._picture import GraphPicture
+    from autograd.viz._picture import GraphPicture
 
 __all__ = [
     "RenderError",
@@ -98,7 +99,7 @@ def to_dot(
     ``color``: fill by gradient, blue positive, red negative, deeper for larger ``|grad|``.
     ``highlight``: a node whose inputs (everything it is computed from) are outlined, the
     rest faded. ``group_by``: collapse nodes into boxes, by a label depth (4: one box per nn
-    neuron, 2: per layer) or a function ``node -> name or None`` (see ``autograd._groups``).
+    neuron, 2: per layer) or a function ``node -> name or None`` (see ``autograd.viz._groups``).
     ``max_nodes``: refuse to draw more boxes than this, with advice (None: no limit).
     ``precision``: significant digits of the numbers shown.
     """
@@ -110,8 +111,8 @@ def to_dot(
 def draw_graph(root: Value, **options: Any) -> GraphPicture:
     """The graph as a ``graphviz.Digraph`` (options as for :func:`to_dot`), which displays as
     SVG in Jupyter; its ``.source`` is ``to_dot(root, **options)``."""
-    from autograd._picture import GraphPicture
-    from autograd._render import use_for_graphviz_package
+    from autograd.viz._picture import GraphPicture
+    from autograd.viz._render import use_for_graphviz_package
 
     use_for_graphviz_package()
     return GraphPicture("chainrule", body=[f"\t{line}\n" for line in _lines(root, options)])
@@ -163,3 +164,16 @@ def repr_mimebundle(root: Value) -> dict[str, str]:
     with contextlib.suppress(ValueError, RendererNotFoundError, RenderError):
         bundle["image/svg+xml"] = svg(root, max_nodes=DISPLAY_MAX_NODES)
     return bundle
+
+
+def show_in_jupyter() -> None:
+    """Make IPython display every Value as its graph (``repr_mimebundle``). Called when this
+    module is imported inside IPython, so ``import autograd.viz`` is all a notebook needs; the
+    engine itself knows nothing of pictures."""
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    if shell is not None:
+        formatter = shell.display_formatter.mimebundle_formatter
+        formatter.for_type(Value, lambda value, include=None, exclude=None: repr_mimebundle(value))
+
+
+show_in_jupyter()

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from html import escape
 
-from autograd._stepper import BackwardSteps, backward_steps
-from autograd._style import number
-from autograd._trace import Row, backward_rows
 from autograd.value import Value
+from autograd.viz._stepper import BackwardSteps, backward_steps
+from autograd.viz._style import number
+from autograd.viz._trace import Row, backward_rows
 
 __all__ = ["BackwardSteps", "Explanation", "Row", "backward_rows", "backward_steps", "explain"]
 

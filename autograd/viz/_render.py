@@ -19,7 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ENV_VAR = "CHAINRULE_DOT"
@@ -78,24 +77,6 @@ def run_renderer(dot_source: str, fmt: str) -> bytes:
         message = done.stderr.decode("utf-8", "replace").strip() or "no output"
         raise RenderError(f"{program} -T{fmt} failed (exit {done.returncode}): {message}")
     return done.stdout
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so a reader sees the old file or the whole new one, never
-    half of it: write a temporary file in the same folder, then rename it over ``path``."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())  # on disk before the rename, so a crash leaves old or new
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from others
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def use_for_graphviz_package() -> None:

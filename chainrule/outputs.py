@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 import nn
 from autograd import Value, no_grad
-from autograd._render import write_atomically
+from autograd.files import write_atomically
 from autograd.viz import render
-from nn.cli import CommandError
-from nn.plots import save_png
+from chainrule.options import CommandError
+from chainrule.plots import save_png
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from nn.cli_train import Run
+    from chainrule.train_command import Run
 
 FILES = {
     "curves.png": "loss and accuracy per epoch, training and test",
@@ -47,13 +47,13 @@ def write_outputs(run: Run, out: Path) -> None:
 
 
 def _curves(run: Run) -> Figure:
-    from nn.plots import plot_history
+    from chainrule.plots import plot_history
 
     return plot_history(run.history, run.test_loss, run.test_accuracy)
 
 
 def _boundary(run: Run) -> Figure:
-    from nn.plots import plot_decision_boundary
+    from chainrule.plots import plot_decision_boundary
 
     X = run.X_train + run.X_test  # noqa: N806 (the usual name)
     y = [int(t > 0) for t in run.y_train + run.y_test]  # hinge's -1/+1 labels as 0/1

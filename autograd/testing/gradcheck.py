@@ -13,7 +13,7 @@ Central differences are unreliable where ``f`` is not smooth within ``eps`` of t
 kink (``relu`` or ``abs`` at 0 give 0.5 or 0 against a one-sided analytic derivative), within
 ``eps`` of a domain edge (``log`` or ``sqrt`` near 0, where ``f`` or its curvature explodes),
 and where ``f`` is so large that its rounding error divided by ``eps`` exceeds ``atol``. Check
-away from those points (``autograd.testing.floats_in`` draws such inputs).
+away from those points (``autograd.testing.strategies.floats_in`` draws such inputs).
 """
 
 from __future__ import annotations

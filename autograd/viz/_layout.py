@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from autograd._dot import Scene, attrs, group_node, quote
-from autograd._groups import frames
-from autograd._style import FONT, INK
+from autograd.viz._dot import Scene, attrs, group_node, quote
+from autograd.viz._groups import frames
+from autograd.viz._style import FONT, INK
 
 
 def frame_lines(scene: Scene) -> list[str]:

@@ -11,8 +11,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from autograd._groups import GroupBy, assign_groups, members_in_order
-from autograd._style import (
+from autograd.backprop import local_partials
+from autograd.graph import edges, topo_order
+from autograd.value import Value
+from autograd.viz._groups import GroupBy, assign_groups, members_in_order
+from autograd.viz._style import (
     ACCENT,
     FADED,
     INK,
@@ -23,9 +26,6 @@ from autograd._style import (
     table,
     value_cells,
 )
-from autograd.backprop import local_partials
-from autograd.graph import edges, topo_order
-from autograd.value import Value
 
 
 @dataclass(frozen=True)

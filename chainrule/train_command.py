@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import nn
-from autograd._render import find_renderer
-from nn.cli import CommandError, UsageError, positive_float, positive_int, writable_file
-from nn.cli_outputs import FILES, summary, write_outputs
+from autograd.viz._render import find_renderer
+from chainrule.options import CommandError, UsageError, positive_float, positive_int, writable_file
+from chainrule.outputs import FILES, summary, write_outputs
 from nn.data import Dataset, make_circles, make_moons, make_spirals, signed, train_test_split
 from nn.layers import ACTIVATIONS
 from nn.optim import Optimizer

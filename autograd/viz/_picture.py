@@ -9,7 +9,7 @@ from typing import Any
 
 import graphviz
 
-from autograd._render import RendererNotFoundError, RenderError, run_renderer
+from autograd.viz._render import RendererNotFoundError, RenderError, run_renderer
 
 
 class GraphPicture(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type hints

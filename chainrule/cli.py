@@ -10,27 +10,16 @@ written); never a traceback. Outputs are written whole or not at all.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NoReturn
 
 from autograd import GradcheckError
-from autograd._render import RendererNotFoundError, RenderError
-from nn.expr import ExpressionError
-
-USAGE, FAILURE = 2, 1
-TRAIN_EXAMPLE = "chainrule train --hidden 16,16 --epochs 50"
-GRAPH_EXAMPLE = 'chainrule graph "tanh(x*w + b)" --at x=2,w=-3,b=6.88 -o neuron.svg'
-
-
-class UsageError(Exception):
-    """A bad option value: exit status 2."""
-
-
-class CommandError(Exception):
-    """The command could not do its job: exit status 1."""
+from autograd.viz._render import RendererNotFoundError, RenderError
+from chainrule.expr import ExpressionError
+from chainrule.expr_commands import add_check_command, add_graph_command
+from chainrule.options import FAILURE, GRAPH_EXAMPLE, TRAIN_EXAMPLE, USAGE, CommandError, UsageError
+from chainrule.train_command import add_train_command
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,9 +39,6 @@ def _fail(message: str, status: int) -> NoReturn:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``chainrule`` argument parser with its three sub-commands."""
-    from nn.cli_expr import add_check_command, add_graph_command
-    from nn.cli_train import add_train_command
-
     parser = _Parser(
         prog="chainrule",
         description="Scalar reverse-mode automatic differentiation that explains itself.",
@@ -93,38 +79,3 @@ def _os_message(err: OSError) -> str:
     if err.filename is None:
         return str(err)
     return f"cannot write {err.filename}: {err.strerror or err}"
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: an int >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """An argparse type: a finite float > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} must be a finite number > 0")
-    return value
-
-
-def writable_file(path: Path) -> Path:
-    """``path`` if a file can be written there (its folder exists and is writable), else
-    CommandError naming it: checked before any work, so a long run does not fail at the end."""
-    if path.is_dir():
-        raise CommandError(f"cannot write {path}: it is a folder")
-    folder = path.parent
-    if not folder.is_dir():
-        raise CommandError(f"cannot write {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CommandError(f"cannot write {path}: permission denied")
-    return path

@@ -1,7 +1,7 @@
 """``chainrule graph`` and ``chainrule check``: an expression typed in the shell, its graph
 with gradients, and its gradient checked against finite differences (and sympy).
 
-The expression is parsed by ``nn.expr`` (a whitelist over Python's ``ast``, never eval);
+The expression is parsed by ``chainrule.expr`` (a whitelist over Python's ``ast``, never eval);
 ``--at x=2,w=-3`` gives each variable its value.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from autograd import GradcheckError, Value, gradcheck, numeric_grad
-from autograd.explain import explain
 from autograd.functional import grad
 from autograd.viz import render
-from nn.cli import GRAPH_EXAMPLE, CommandError, UsageError, positive_float, writable_file
-from nn.expr import CALLABLE, Node, build, parse, to_function, to_sympy
+from autograd.viz.explain import explain
+from chainrule.expr import CALLABLE, Node, build, parse, to_function, to_sympy
+from chainrule.options import GRAPH_EXAMPLE, CommandError, UsageError, positive_float, writable_file
 
 PICTURES = (".svg", ".png", ".pdf", ".dot")
 AT_HELP = "the variables' values, as x=2,w=-3,b=6.88"
