@@ -6,11 +6,10 @@
 >>> y.backward()
 """
 
-from autograd.functional import grad
+from autograd.functional import grad, hessian, hvp, jacobian, jvp, value_and_grad
 from autograd.ops import OPS, Op
-from autograd.sums import dot, neuron, vsum
 from autograd.testing.gradcheck import GradcheckError, gradcheck, gradgradcheck, numeric_grad
-from autograd.value import Value, apply, is_grad_enabled, no_grad
+from autograd.value import Value, apply, dot, is_grad_enabled, no_grad, vsum
 
 __all__ = [
     "OPS",
@@ -22,9 +21,13 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
-    "neuron",
+    "jacobian",
+    "jvp",
     "no_grad",
     "numeric_grad",
+    "value_and_grad",
     "vsum",
 ]

@@ -1,13 +1,34 @@
-"""``grad()``: gradients as return values, optionally differentiable again."""
+"""Gradients as return values: ``grad``, ``value_and_grad``, ``jacobian``, ``hessian``,
+``hvp`` and forward mode, ``jvp``.
+
+Reverse mode (``grad`` and what is built on it) runs the one chain-rule loop of
+``autograd.backprop``. Forward mode pushes tangents the other way through the same local
+partials: for each node, parents first, ``d out = sum_i (d out / d x_i) * d x_i``. One
+forward pass gives a directional derivative; one backward pass gives a whole gradient.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
-from autograd.backprop import backward_error, local_partials
+from autograd.backprop import backpropagate, backward_error, local_partials
 from autograd.graph import topo_order
-from autograd.value import Value
+from autograd.value import Number, Value
+
+Function = Callable[..., Value]
+
+
+def _check_grad_args(output: object, inputs: object) -> list[Value]:
+    if not isinstance(output, Value):
+        hint = ": for several outputs use jacobian()" if isinstance(output, Sequence) else ""
+        raise TypeError(f"grad takes one output Value, got {type(output).__name__}{hint}")
+    if isinstance(inputs, Value) or not isinstance(inputs, Sequence):
+        raise TypeError(f"grad takes a list of input Values, got {type(inputs).__name__}")
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad's input {i} is {type(x).__name__} {x!r}, not a Value")
+    return list(inputs)
 
 
 @overload
@@ -28,20 +49,71 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     higher derivatives, mixed partials or Hessian-vector products. An input that ``output``
     does not depend on gets 0.
     """
-    grads: dict[Value, Any] = {output: Value(1.0) if create_graph else 1.0}
-    node = output
-    try:
-        for node in reversed(topo_order(output)):
-            g = grads.get(node)
-            if g is None or not node.parents:
-                continue
-            for parent, d in zip(
-                node.parents, local_partials(node, on_values=create_graph), strict=True
-            ):
-                contribution = g if type(d) is float and d == 1.0 else d * g
-                previous = grads.get(parent)
-                grads[parent] = contribution if previous is None else previous + contribution
-    except (ValueError, ArithmeticError) as err:
-        raise backward_error(node, err) from None
+    xs = _check_grad_args(output, inputs)
+    seed: Any = Value(1.0) if create_graph else 1.0
+    delta = backpropagate(output, seed, on_values=create_graph)[1]
     zero: Any = Value(0.0) if create_graph else 0.0
-    return [grads.get(x, zero) for x in inputs]
+    return [delta.get(x, zero) for x in xs]
+
+
+def _leaves(inputs: Sequence[Number]) -> list[Value]:
+    return [Value(x, label=f"x{i}") for i, x in enumerate(inputs)]
+
+
+def value_and_grad(f: Function, inputs: Sequence[Number]) -> tuple[float, list[float]]:
+    """``f(*inputs)`` and its gradient with respect to each input, from one backward pass."""
+    xs = _leaves(inputs)
+    out = f(*xs)
+    return out.data, grad(out, xs)
+
+
+def jacobian(
+    f: Callable[..., Value | Sequence[Value]], inputs: Sequence[Number]
+) -> list[list[float]]:
+    """``J[i][j] = d f_i / d x_j`` for a function with one or several outputs: one backward
+    pass per output (the graph is built once)."""
+    xs = _leaves(inputs)
+    out = f(*xs)
+    outputs = [out] if isinstance(out, Value) else list(out)
+    return [grad(y, xs) for y in outputs]
+
+
+def hessian(f: Function, inputs: Sequence[Number]) -> list[list[float]]:
+    """``H[i][j] = d^2 f / d x_i d x_j``: the gradient as a graph (``create_graph=True``),
+    then one backward pass through it per input."""
+    xs = _leaves(inputs)
+    first = grad(f(*xs), xs, create_graph=True)
+    return [grad(d, xs) for d in first]
+
+
+def hvp(f: Function, inputs: Sequence[Number], v: Sequence[Number]) -> list[float]:
+    """The Hessian-vector product ``H v`` without forming ``H``: the gradient of
+    ``sum_i (d f / d x_i) v_i``, two backward passes whatever the number of inputs."""
+    if len(v) != len(inputs):
+        raise ValueError(f"hvp needs one v per input, got {len(v)} for {len(inputs)} inputs")
+    xs = _leaves(inputs)
+    first = grad(f(*xs), xs, create_graph=True)
+    directional = sum((d * vi for d, vi in zip(first, v, strict=True)), Value(0.0))
+    return grad(directional, xs)
+
+
+def jvp(f: Function, inputs: Sequence[Number], tangents: Sequence[Number]) -> tuple[float, float]:
+    """Forward mode: ``f(*inputs)`` and its directional derivative ``sum_j (d f / d x_j) t_j``
+    along ``tangents``, pushed forward through the graph with the ops' local partials."""
+    if len(tangents) != len(inputs):
+        raise ValueError(
+            f"jvp needs one tangent per input, got {len(tangents)} for {len(inputs)} inputs"
+        )
+    xs = _leaves(inputs)
+    out = f(*xs)
+    tangent: dict[Value, float] = {x: float(t) for x, t in zip(xs, tangents, strict=True)}
+    for node in topo_order(out):
+        if node.parents:
+            try:
+                partials = local_partials(node)
+            except (ValueError, ArithmeticError) as err:
+                raise backward_error(node, err) from None
+            tangent[node] = sum(
+                d * tangent.get(p, 0.0) for p, d in zip(node.parents, partials, strict=True)
+            )
+    return out.data, tangent.get(out, 0.0)

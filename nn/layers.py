@@ -1,9 +1,10 @@
 """Neuron, Layer, MLP and Dropout: networks made of Values.
 
-A neuron computes z = w . x + b as one n-ary ``dot`` node, then a = f(z). Each neuron labels
-the nodes it makes ``<name>.z`` and ``<name>.a`` (for a linear neuron z is the output), next
-to its parameters' labels ``<name>.w.i`` and ``<name>.b``. A ReLU or leaky-ReLU neuron makes
-both as one fused node (``autograd.neuron``), labelled ``<name>.a``.
+A neuron computes its weighted sum z = w . x + b as one n-ary ``dot`` node, then its
+activation a = f(z). It labels the two nodes ``<name>.z`` and ``<name>.a`` (for a linear
+neuron z is the output), next to its parameters' labels ``<name>.w.i`` and ``<name>.b``, so
+pictures, ``explain()`` and grouping show both, and after ``loss.backward()`` the gradient
+dL/dz reaching z, the neuron's delta, is there to read.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd import Value, dot
-from autograd.sums import neuron
 from nn.batchnorm import BatchNorm
 from nn.init import Initializer, get_initializer
 from nn.module import Module
@@ -22,13 +22,12 @@ Input = Sequence[Value | float]
 Output = Value | list[Value]
 
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
+    "relu": lambda z: z.relu(),
+    "leaky_relu": lambda z: z.leaky_relu(),
+    "tanh": lambda z: z.tanh(),
+    "sigmoid": lambda z: z.sigmoid(),
     "linear": None,  # a = z
 }
-FUSED_SLOPES = {"relu": 0.0, "leaky_relu": 0.01}  # computed by one autograd.neuron node
 
 
 def _check_activation(activation: str) -> str:
@@ -62,7 +61,6 @@ class Neuron(Module):
         self.w = [Value(draw(nin, fan_out, rng)) for _ in range(nin)]
         self.b = Value(0.0)
         self._f = ACTIVATIONS[activation]
-        self._slope = FUSED_SLOPES.get(activation)  # not None: z and f(z) as one neuron node
         self._label()
 
     def _on_named(self) -> None:
@@ -70,11 +68,6 @@ class Neuron(Module):
         self._z_label, self._a_label = f"{prefix}z", f"{prefix}a"
 
     def __call__(self, x: Input) -> Value:
-        slope = self._slope
-        if slope is not None:  # z and f(z) as one node: the same numbers, half the nodes
-            a = neuron(self.w, x, self.b, slope)
-            a.label = self._a_label
-            return a
         return self.activate(self.weighted_sum(x))
 
     def weighted_sum(self, x: Input) -> Value:

@@ -41,7 +41,7 @@ def test_bool_is_not_data_in_arithmetic_either() -> None:
         (lambda: Value(-4.0).sqrt(), ValueError, r"sqrt\(-4.0\).*x >= 0"),
         (lambda: Value(0.0) ** -1, ValueError, r"0.0 \*\* -1.0 is undefined"),
         (lambda: Value(-8.0) ** 0.5, ValueError, r"-8.0 \*\* 0.5 is undefined"),
-        (lambda: Value(-2.0) ** Value(2.0), ValueError, r"positive base"),
+        (lambda: Value(-2.0) ** Value(2.5), ValueError, r"-2.0 \*\* 2.5 .*integer exponent"),
         (lambda: Value(1.0) / 0, ZeroDivisionError, r"1.0 / 0.0 is undefined"),
         (lambda: 1 / Value(0.0), ZeroDivisionError, r"1.0 / 0.0"),
         (lambda: Value(1000.0).exp(), OverflowError, r"exp\(1000.0\) overflows"),
@@ -83,5 +83,5 @@ def test_infinity_follows_ieee_rules() -> None:
     assert x.sigmoid().data == 1.0
     assert x.exp().data == math.inf
     assert Value(-math.inf).exp().data == 0.0
-    y = Value(1e200) * Value(1e200)  # arithmetic overflow is IEEE inf, as for Python floats
+    y = Value(math.inf) * Value(1e200)  # an infinite input propagates; an overflow is an error
     assert y.data == math.inf

@@ -116,7 +116,7 @@ def test_constant_exponents_are_checked_before_the_power_is_computed() -> None:
 def test_domain_errors_come_from_the_engine_naming_the_op() -> None:
     with pytest.raises(ValueError, match=r"log\(-1\.3\) is undefined"):
         build(parse("log(y)", AT), leaves())
-    with pytest.raises(ValueError, match="the base must be positive"):
+    with pytest.raises(ValueError, match=r"needs a base > 0, or an integer exponent"):
         build(parse("y**x", AT), leaves())
 
 

@@ -23,7 +23,7 @@ from autograd.testing.strategies import (
 )
 
 # the ops as plain functions of floats, to evaluate an expression's text independently
-FUNCTIONS = {op.symbol: op.forward for op in OPS.values() if op.symbol.isidentifier()}
+FUNCTIONS = {op.label: op.forward for op in OPS.values() if op.label.isidentifier()}
 FUNCTIONS["dot"] = lambda w, x, *bias: OPS["dot"].forward(*w, *x, *bias)
 # finding an example with a property, not the smallest one: no shrinking
 FIND = settings(database=None, max_examples=1000, derandomize=True, phases=[Phase.generate])

@@ -22,7 +22,7 @@ except ImportError as err:  # pragma: no cover - exercised in a subprocess by th
     ) from err
 
 from autograd.ops import OPS, Interval, Op
-from autograd.value import Value, apply
+from autograd.value import Param, Value, apply
 
 KINK_MARGIN = 1e-3  # far beyond gradcheck's eps = 1e-6, so differences never straddle a kink
 NARY_ARITIES = (1, 2, 3, 5)  # the arities the op tests give n-ary ops (sum, dot)
@@ -35,7 +35,7 @@ class Step:
 
     op: str
     args: tuple[int, ...]
-    param: float | None = None
+    param: Param | None = None
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,19 @@ def symbolic(expr: Expression) -> Any:
 
     nodes: list[Any] = list(symbols(len(expr.inputs)))
     for step in expr.steps:
-        params = () if step.param is None else (sp.Rational(repr(step.param)),)
+        params = () if step.param is None else (rational(step.param),)
         nodes.append(OPS[step.op].symbolic(sp, *(nodes[i] for i in step.args), *params))
     return nodes[-1]
+
+
+def rational(param: Param) -> Any:
+    """An op's number parameter as the exact sympy rational its repr says (a tuple of them
+    for a tuple, such as clamp's bounds): 0.1 is 1/10, as the user meant it."""
+    import sympy as sp
+
+    if type(param) is tuple:
+        return tuple(rational(p) for p in param)
+    return sp.Rational(repr(param))
 
 
 def symbols(n: int) -> tuple[Any, ...]:
@@ -110,7 +120,7 @@ def boxes(op: Op, arity: int) -> tuple[Interval, ...]:
     return op.domain if len(op.domain) == arity else op.domain[:1] * arity
 
 
-def op_cases(ops: Sequence[str] | None = None) -> Iterator[tuple[str, int, float | None]]:
+def op_cases(ops: Sequence[str] | None = None) -> Iterator[tuple[str, int, Param | None]]:
     """``(op name, arity, param)`` for every row: n-ary ops at ``NARY_ARITIES``, ops with a
     parameter at each of their ``params``."""
     for op in _rows(ops):
@@ -119,7 +129,7 @@ def op_cases(ops: Sequence[str] | None = None) -> Iterator[tuple[str, int, float
                 yield op.name, arity, param
 
 
-def op_calls(name: str, arity: int, param: float | None = None) -> st.SearchStrategy[Expression]:
+def op_calls(name: str, arity: int, param: Param | None = None) -> st.SearchStrategy[Expression]:
     """One application of op ``name`` to inputs inside its domain, away from its kinks."""
     op = OPS[name]
     inputs = st.tuples(*(floats_in(box, op.kinks) for box in boxes(op, arity)))
@@ -194,16 +204,17 @@ def _rows(ops: Sequence[str] | None) -> list[Op]:
     return [OPS[name] for name in ops] if ops is not None else list(OPS.values())
 
 
-def _fits(op: Op, xs: Sequence[float], param: float | None) -> bool:
+def _fits(op: Op, xs: Sequence[float], param: Param | None) -> bool:
     """Inside the op's sampling box and at least KINK_MARGIN away from its kinks."""
     inside = all(lo <= x <= hi for x, (lo, hi) in zip(xs, boxes(op, len(xs)), strict=True))
-    return inside and not _near_kink(op, xs, param)
+    apart = all(abs(x - k) >= KINK_MARGIN for x in xs for k in op.kinks)
+    return inside and apart and not _near_kink(op, xs, param)
 
 
-def _near_kink(op: Op, xs: Sequence[float], param: float | None) -> bool:
+def _near_kink(op: Op, xs: Sequence[float], param: Param | None) -> bool:
     """Whether a non-smooth op fails to be affine within KINK_MARGIN of ``xs`` along some
     axis, i.e. its derivative jumps that close. This finds kinks that are not input values
-    (a fused neuron's at w . x + b = 0); it assumes non-smooth ops are piecewise linear, as
+    (minimum's where its inputs tie); it assumes non-smooth ops are piecewise linear, as
     every one in the table is (a curved one would be rejected everywhere, loudly)."""
     if op.smooth:
         return False
@@ -218,7 +229,7 @@ def _near_kink(op: Op, xs: Sequence[float], param: float | None) -> bool:
     return False
 
 
-def _forward(op: Op, xs: Sequence[float], param: float | None) -> float:
+def _forward(op: Op, xs: Sequence[float], param: Param | None) -> float:
     return op.forward(*xs) if param is None else op.forward(*xs, param)
 
 
@@ -247,13 +258,14 @@ def _render(expr: Expression) -> str:
         if op.name == "dot":  # dot(weights, inputs[, bias]), as autograd.dot is called
             n = len(args) // 2
             args = [f"[{', '.join(args[:n])}]", f"[{', '.join(args[n : 2 * n])}]", *args[2 * n :]]
-        if op.symbol.isidentifier():
-            texts.append(f"{op.symbol}({', '.join(args + params)})")
+        label = op.label
+        if label.isidentifier():
+            texts.append(f"{label}({', '.join(args + params)})")
         else:
             operands = [a if atomic[i] else f"({a})" for a, i in zip(args, step.args, strict=True)]
+            if label.startswith("c "):  # c - x, c / x: the number comes first
+                operands, params, label = params, operands, label[2:]
             unary = len(operands) == 1 and not params
-            texts.append(
-                f"{op.symbol}{operands[0]}" if unary else f" {op.symbol} ".join(operands + params)
-            )
-        atomic.append(op.symbol.isidentifier())
+            texts.append(f"{label}{operands[0]}" if unary else f" {label} ".join(operands + params))
+        atomic.append(label.isidentifier())
     return texts[-1]

@@ -37,14 +37,18 @@ def gradient_fill(grad: float | None, scale: float) -> str:
 
 
 def op_text(node: Value, precision: int) -> str:
-    """The op as a learner writes it: ``+``, ``tanh``, ``**2``, ``+ 0.5``, ``leaky_relu(0.01)``."""
-    symbol = OPS[node.op].symbol
+    """The op as a learner writes it: ``+``, ``tanh``, ``**2``, ``+ 0.5``, ``1 -`` (for
+    ``1 - x``), ``leaky_relu(0.01)``, ``clamp(0, 1)``."""
+    label = OPS[node.op].label
     if node.param is None:
-        return symbol
-    param = number(node.param, precision)
-    if node.op == "powc":
-        return f"{symbol}{param}"
-    return f"{symbol}({param})" if symbol.isidentifier() else f"{symbol} {param}"
+        return label
+    params = node.param if isinstance(node.param, tuple) else (node.param,)
+    text = ", ".join(number(p, precision) for p in params)
+    if label.startswith("c "):  # the rows for c - x and c / x: the number comes first
+        return f"{text} {label[2:]}"
+    if label == "**":
+        return f"**{text}"
+    return f"{label}({text})" if label.isidentifier() else f"{label} {text}"
 
 
 def _font(text: str, color: str | None, size: int | None = None) -> str:
