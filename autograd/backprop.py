@@ -21,8 +21,8 @@ from autograd.graph import topo_order
 if TYPE_CHECKING:
     from autograd.value import Value
 
-# called once per edge by explain(): (parent, out, position, local, upstream, contribution)
-EdgeHook = Callable[["Value", "Value", int, Any, Any, Any], None]
+# called once per edge, for explain(): (parent, out, local, upstream, contribution, delta(parent))
+EdgeHook = Callable[["Value", "Value", Any, Any, Any, Any], None]
 
 
 def local_partials(node: Value, on_values: bool = False) -> tuple[Any, ...]:
@@ -59,12 +59,12 @@ def backpropagate(
             if upstream is None or not node.parents or upstream == 0.0:
                 continue
             partials = local_partials(node, on_values)
-            for position, (parent, local) in enumerate(zip(node.parents, partials, strict=True)):
+            for parent, local in zip(node.parents, partials, strict=True):
                 contribution = upstream if local == 1.0 else local * upstream
-                if on_edge is not None:
-                    on_edge(parent, node, position, local, upstream, contribution)
                 earlier = delta.get(parent)
-                delta[parent] = contribution if earlier is None else earlier + contribution
+                delta[parent] = total = contribution if earlier is None else earlier + contribution
+                if on_edge is not None:
+                    on_edge(parent, node, local, upstream, contribution, total)
     except (ValueError, ArithmeticError) as err:
         raise backward_error(node, err) from None
     return order, delta

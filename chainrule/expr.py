@@ -2,16 +2,19 @@
 
 ``parse`` reads an expression with Python's ``ast`` and accepts only a whitelist: numbers,
 variable names, ``+ - * / **``, unary ``-`` and ``+``, and calls by name of the op table's
-functions (``exp log sqrt tanh sigmoid relu softplus sin cos abs`` and ``leaky_relu(x[,
-slope])``). Everything else (attributes, subscripts, lambdas, comprehensions, strings, other
-calls) is refused with an ``ExpressionError`` naming it and its column. Limits on the
+functions (every row with a ``syntax`` name: ``exp(x)``, ``atan2(y, x)``, ``max(x, y)``,
+``leaky_relu(x[, slope])``, ``clamp(x, lo, hi)``, ...). Everything else (attributes,
+subscripts, lambdas, comprehensions, strings, other calls) is refused with an
+``ExpressionError`` naming it and its column. Limits on the
 length, the nesting depth and constant exponents keep input such as ``9**9**9**9`` from
 hanging or exhausting anything: a constant exponent is computed, and checked, before the
 power it raises to.
 
-``build`` turns a parsed expression into Values (one leaf per variable, labelled with its
-name, inner nodes labelled with their sub-expression); ``to_sympy`` gives the same function
-as a sympy expression, an exact oracle for its derivatives.
+``build`` turns a parsed expression into the graph the same expression written in Python with
+Values builds (one leaf per variable, labelled with its name, inner nodes labelled with their
+sub-expression): a constant sub-expression is a number, so ``3 * x`` keeps 3 in its op as
+``x * 3`` does, never a leaf with a gradient. ``to_sympy`` gives the same function as a
+sympy expression, an exact oracle for its derivatives.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import OPS, Value, apply, no_grad
+from autograd import OPS, Op, Value, apply, no_grad
+from autograd.ops import ROWS
 
-FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs")
-CALLABLE = (*FUNCTIONS, "leaky_relu")
+FUNCTIONS: dict[str, Op] = {op.syntax: op for op in ROWS if op.syntax}  # name -> row
+CALLABLE = tuple(FUNCTIONS)
 MAX_LENGTH = 1000  # characters
 MAX_DEPTH = 100  # nested operations
 MAX_EXPONENT = 1024.0  # |k| of a constant exponent: x**1024 is already beyond most floats
@@ -34,6 +38,8 @@ SYMBOLS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
            ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>",
            ast.Invert: "~", ast.Not: "not"}  # fmt: skip
 BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
+PYTHON = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+          "div": lambda a, b: a / b, "pow": lambda a, b: a**b}  # fmt: skip
 REFUSED = {ast.Attribute: "attribute access", ast.Subscript: "a subscript", ast.Lambda: "lambda",
            ast.ListComp: "a comprehension", ast.SetComp: "a comprehension",
            ast.DictComp: "a comprehension", ast.GeneratorExp: "a comprehension",
@@ -123,18 +129,43 @@ class _Checker:
                 f"calling {ast.unparse(tree.func)[:30]} at column {tree.col_offset + 1} is not "
                 f"allowed: only {', '.join(CALLABLE)} can be called, by name"
             )
-        arity = (1, 2) if name == "leaky_relu" else (1,)
-        if name not in CALLABLE:
+        if name not in FUNCTIONS:
             raise ExpressionError(f"unknown function {name!r}: use one of {', '.join(CALLABLE)}")
-        if tree.keywords or len(tree.args) not in arity:
-            usage = (
-                "leaky_relu(x) or leaky_relu(x, slope)" if name == "leaky_relu" else f"{name}(x)"
-            )
-            raise ExpressionError(f"{name} takes its arguments as {usage}, got {text}")
+        op = FUNCTIONS[name]
+        values, most = op.arity or 1, (op.arity or 1) + _constant_count(op)
+        least = values if op.default is not None else most
+        if tree.keywords or not least <= len(tree.args) <= most:
+            raise ExpressionError(f"{name} takes its arguments as {usage(op)}, got {text}")
         args = tuple(self.node(arg, depth + 1) for arg in tree.args)
-        if len(args) == 2 and not args[1].constant:
-            raise ExpressionError(f"leaky_relu's slope must be a number, got {args[1].text}")
+        for arg in args[values:]:
+            if not arg.constant:
+                what = _param_name(op)
+                raise ExpressionError(f"{name}'s {what} must be a number, got {arg.text}")
         return Node(name, args, text=text)
+
+
+def _constant_count(op: Op) -> int:
+    """How many numbers a call gives after its Values: one per entry of the parameter."""
+    if not op.params:
+        return 0
+    return len(op.params[0]) if type(op.params[0]) is tuple else 1
+
+
+def _param_name(op: Op) -> str:
+    return {"leaky_relu": "slope", "clamp": "bounds"}.get(op.name, "parameter")
+
+
+def param_names(op: Op) -> list[str]:
+    """The names of the numbers a call gives after its Values (none for most rows)."""
+    return {"clamp": ["lo", "hi"]}.get(op.name, [_param_name(op)])[: _constant_count(op)]
+
+
+def usage(op: Op) -> str:
+    """How the command's expressions call a row: ``atan2(x, y)``, ``leaky_relu(x[, slope])``."""
+    values, names = ["x", "y", "z"][: op.arity or 1], param_names(op)
+    if op.default is not None:
+        return f"{op.syntax}({', '.join(values)}[, {', '.join(names)}])"
+    return f"{op.syntax}({', '.join(values + names)})"
 
 
 def _number(tree: ast.Constant) -> float:
@@ -160,30 +191,52 @@ def _describe(tree: ast.AST) -> str:
 
 
 def build(node: Node, leaves: Mapping[str, Value]) -> Value:
-    """The Value of ``node`` with each variable bound to its leaf in ``leaves``.
+    """The Value of ``node`` with each variable bound to its leaf in ``leaves``: the graph
+    Python builds for the same expression written with Values and numbers.
 
     Raises the engine's ValueError or ArithmeticError for a value outside an op's domain, and
     ExpressionError for a constant exponent beyond ``MAX_EXPONENT``."""
+    out = _evaluate(node, leaves)
+    if not isinstance(out, Value):  # a constant expression: one leaf holding its value
+        out = Value(out)
+    return out
+
+
+def _evaluate(node: Node, leaves: Mapping[str, Value]) -> Value | float:
+    """A Value where a variable occurs below ``node``, otherwise its number (computed by the
+    engine, so a domain error is named the same way)."""
     if node.op == "var":
         return leaves[node.name]
     if node.op == "num":
-        return Value(node.number)
-    if node.op == "pos":
-        return build(node.args[0], leaves)
+        return node.number
+    if node.constant:
+        with no_grad():
+            number = _operation(node, {})
+        return number.data if isinstance(number, Value) else number
     out = _operation(node, leaves)
-    if len(node.text) <= MAX_LABEL:
+    if isinstance(out, Value) and out.parents and len(node.text) <= MAX_LABEL:
         out.label = node.text
     return out
 
 
-def _operation(node: Node, leaves: Mapping[str, Value]) -> Value:
-    first = build(node.args[0], leaves)
-    if node.op == "leaky_relu":
-        slope = _constant(node.args[1]) if len(node.args) == 2 else 0.01
-        return apply(OPS["leaky_relu"], first, param=slope)
-    if node.op == "pow" and node.args[1].constant:  # x**k: the exponent is checked first
-        return apply(OPS["powc"], first, param=_exponent(node.args[1]))
-    return apply(OPS[node.op], first, *(build(arg, leaves) for arg in node.args[1:]))
+def _operation(node: Node, leaves: Mapping[str, Value]) -> Value | float:
+    if node.op == "pos":
+        return _evaluate(node.args[0], leaves)
+    if node.op == "neg":
+        return -_evaluate(node.args[0], leaves)
+    if node.op in PYTHON:
+        left = _evaluate(node.args[0], leaves)
+        exponent = node.op == "pow" and node.args[1].constant  # checked before it is used
+        right = _exponent(node.args[1]) if exponent else _evaluate(node.args[1], leaves)
+        if not isinstance(left, Value) and not isinstance(right, Value):
+            left = Value(left)  # two numbers: computed by the engine, which names any error
+        result: Value | float = PYTHON[node.op](left, right)
+        return result
+    op = FUNCTIONS[node.op]
+    values = [_evaluate(arg, leaves) for arg in node.args[: op.arity or 1]]
+    constants = [_constant(arg) for arg in node.args[op.arity or 1 :]]
+    param = None if not op.params else constants[0] if len(constants) == 1 else tuple(constants)
+    return apply(op, *values, param=op.default if param == () else param)
 
 
 def _constant(node: Node) -> float:
@@ -223,6 +276,9 @@ def to_sympy(node: Node, symbols: Mapping[str, Any]) -> Any:
     args = [to_sympy(arg, symbols) for arg in node.args]
     if node.op == "pos":
         return args[0]
-    if node.op == "leaky_relu" and len(args) == 1:
-        args.append(sp.Rational(0.01))
-    return OPS[node.op].symbolic(sp, *args)
+    op = OPS[node.op] if node.op in OPS else FUNCTIONS[node.op]
+    values, constants = args[: op.arity or 1], args[op.arity or 1 :]
+    if op.params and not constants:
+        constants = [sp.Rational(op.default)]
+    param = [] if not constants else [constants[0] if len(constants) == 1 else tuple(constants)]
+    return op.symbolic(sp, *values, *param)

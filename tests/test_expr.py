@@ -178,3 +178,43 @@ def test_gradients_match_sympy(text: str) -> None:
     for name, value in zip(AT, analytic, strict=True):
         exact = float(sp.diff(expression, symbols[name]).subs(at).evalf(30))
         assert math.isclose(value, exact, rel_tol=1e-9, abs_tol=1e-12), (text, name)
+
+
+SAME_GRAPH = [
+    ("x**2 + 3*x", lambda x, y, z: x**2 + 3 * x),
+    ("1 - x / 2", lambda x, y, z: 1 - x / 2),
+    ("2 / (x - y) + -z", lambda x, y, z: 2 / (x - y) + -z),
+    ("exp(2) * x + log(3)", lambda x, y, z: math.exp(2) * x + math.log(3)),
+    ("2**x * (1 + 1)", lambda x, y, z: 2**x * 2),
+    (
+        "atan2(x, z) + max(x, y) + min(y, 0.5)",
+        lambda x, y, z: x.atan2(z) + x.maximum(y) + y.minimum(0.5),
+    ),
+    ("clamp(x, -1, 1) * leaky_relu(y, 0.2)", lambda x, y, z: x.clamp(-1, 1) * y.leaky_relu(0.2)),
+    ("tanh(x * y + z) - 4", lambda x, y, z: (x * y + z).tanh() - 4),
+]
+
+
+@pytest.mark.parametrize(("text", "by_hand"), SAME_GRAPH, ids=[c[0] for c in SAME_GRAPH])
+def test_the_command_draws_the_graph_python_builds(text: str, by_hand: object) -> None:
+    """Constants are folded as Python folds them: ``3*x`` keeps 3 in its op, like ``3 * x``;
+    ``exp(2)`` is a number, like ``math.exp(2)``. Only the command's sub-expression labels
+    differ, so they are cleared before the DOT texts are compared."""
+    from autograd.graph import topo_order
+    from autograd.viz import to_dot
+
+    parsed, _ = run(text)
+    built = by_hand(*leaves().values())  # type: ignore[operator]
+    built.backward()
+    for node in topo_order(parsed):
+        if node.parents:
+            node.label = ""
+    assert to_dot(parsed) == to_dot(built)
+
+
+def test_a_constant_is_kept_in_its_op_not_drawn_as_a_leaf_with_a_gradient() -> None:
+    from autograd.graph import topo_order
+
+    out, _ = run("x**2 + 3*x")
+    assert [n.label for n in topo_order(out) if not n.parents] == ["x"]
+    assert [n.op for n in topo_order(out) if n.parents] == ["powc", "mulc", "add"]

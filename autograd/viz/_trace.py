@@ -1,12 +1,13 @@
-"""The backward pass replayed on the side: the numbers of every chain-rule step, without
-touching any ``.grad``. Shared by :func:`autograd.viz.explain.explain` and the stepper."""
+"""The backward pass with its numbers written down: the engine's one chain-rule loop run with
+an edge hook, so every edge it visits becomes a row. No ``.grad`` is touched. Shared by
+:func:`autograd.viz.explain.explain`, the stepper and the page."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from autograd.backprop import backward_error, local_partials
+from autograd.backprop import backpropagate
 from autograd.graph import topo_order
 from autograd.value import Value
 from autograd.viz._style import op_text
@@ -34,22 +35,16 @@ def names(order: list[Value]) -> dict[Value, str]:
 
 
 def backward_rows(root: Value, seed: float = 1.0) -> Iterator[Row]:
-    """The rows of the backward pass from ``root`` with ``delta(root) = seed``; no ``.grad``
-    is touched (the deltas live in a dictionary of their own)."""
-    order = topo_order(root)
-    name = names(order)
-    delta: dict[Value, float] = {root: float(seed)}
-    step = 0
-    for out in reversed(order):
-        if not out.parents:
-            continue
-        try:
-            partials = local_partials(out)
-        except (ValueError, ArithmeticError) as err:
-            raise backward_error(out, err) from None
-        upstream, op = delta.get(out, 0.0), op_text(out, 17)
-        for node, local in zip(out.parents, partials, strict=True):
-            step += 1
-            delta[node] = delta.get(node, 0.0) + local * upstream
-            yield Row(step, node, name[node], out, name[out], op, local, upstream,
-                      local * upstream, delta[node])  # fmt: skip
+    """The rows of the backward pass from ``root`` with ``delta(root) = seed``, in the order
+    the chain rule visits the edges. A node whose delta is 0 passes nothing on and has no
+    rows, exactly as in ``backward()``."""
+    name = names(topo_order(root))
+    rows: list[Row] = []
+
+    def record(parent: Value, out: Value, local: float, upstream: float, contribution: float,
+               accumulated: float) -> None:  # fmt: skip
+        rows.append(Row(len(rows) + 1, parent, name[parent], out, name[out], op_text(out, 17),
+                        local, upstream, contribution, accumulated))  # fmt: skip
+
+    backpropagate(root, float(seed), on_edge=record)
+    return iter(rows)
