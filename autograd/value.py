@@ -14,6 +14,7 @@ import math
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator
+from itertools import repeat
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
@@ -102,17 +103,20 @@ def apply(op: Op, *args: object, param: Param | None = None) -> Value:
     is finite is an error naming the op and the inputs (``exp(710.0) overflows a float``),
     never a silent inf or NaN; NaN and inf given as inputs propagate.
     """
-    parents = tuple(map(_lift, args))
+    parents = args if all(map(isinstance, args, _VALUES)) else tuple(map(_lift, args))
     xs = [p.data for p in parents]
     try:
         out = op.forward(*xs) if param is None else op.forward(*xs, param)
-        if not -math.inf < out < math.inf and _all_finite(xs, param):
+        if out - out != 0.0 and _all_finite(xs, param):  # out is inf or NaN
             raise OverflowError if out == out else ValueError("math domain error")
     except (ValueError, ArithmeticError) as err:
         raise _domain_error(op, xs, param, err) from None
-    node = Value(out)
+    node = _new(Value)  # a leaf's __init__ checks its data; out is a float already
+    node.data, node.grad, node.label = out, 0.0, ""
     if _mode.enabled:
         node.parents, node._op, node.param = parents, op, param
+    else:
+        node.parents, node._op, node.param = (), None, None
     return node
 
 
@@ -221,6 +225,9 @@ def _method(op: Op) -> Callable[..., Value]:
     (one number, or several as a tuple; the row's ``default`` when none is given)."""
     others = (op.arity or 1) - 1
 
+    def unary(self: Value) -> Value:
+        return apply(op, self)
+
     def method(self: Value, *args: Any) -> Value:
         values, constants = args[:others], args[others:]
         if len(values) < others or (constants and not op.params):
@@ -232,9 +239,10 @@ def _method(op: Op) -> Callable[..., Value]:
         given = constants[0] if len(constants) == 1 else constants or op.default
         return apply(op, self, *values, param=_as_param(given, op))
 
-    method.__name__ = method.__qualname__ = op.method or op.name
-    method.__doc__ = op.doc
-    return method
+    made = unary if op.arity == 1 and not op.params else method  # one call less, most rows
+    made.__name__ = made.__qualname__ = op.method or op.name
+    made.__doc__ = op.doc
+    return made
 
 
 for _row in ROWS:
@@ -261,6 +269,8 @@ def dot(
     return apply(OPS["dot"], *terms)
 
 
+_new = object.__new__
+_VALUES = repeat(Value)  # isinstance(arg, Value) for every arg, in one C-level loop
 ADD, SUB, MUL, DIV, NEG, POW = (OPS[n] for n in ("add", "sub", "mul", "div", "neg", "pow"))
 ADDC, SUBC, RSUBC, MULC, DIVC, RDIVC, POWC = (
     OPS[n] for n in ("addc", "subc", "rsubc", "mulc", "divc", "rdivc", "powc")
