@@ -103,7 +103,9 @@ def apply(op: Op, *args: object, param: Param | None = None) -> Value:
     is finite is an error naming the op and the inputs (``exp(710.0) overflows a float``),
     never a silent inf or NaN; NaN and inf given as inputs propagate.
     """
-    parents = args if all(map(isinstance, args, _VALUES)) else tuple(map(_lift, args))
+    parents: tuple[Value, ...] = (
+        args if all(map(isinstance, args, _VALUES)) else tuple(map(_lift, args))  # type: ignore[assignment]
+    )
     xs = [p.data for p in parents]
     try:
         out = op.forward(*xs) if param is None else op.forward(*xs, param)
