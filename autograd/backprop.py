@@ -14,10 +14,12 @@ loop of the engine: ``backward()``, ``grad()`` (on floats, or on Values for
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from autograd.graph import topo_order
 
+_DATA = attrgetter("data")
 if TYPE_CHECKING:
     from autograd.value import Value
 
@@ -31,7 +33,7 @@ def local_partials(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     op = node._op
     if op is None:
         return ()
-    out, xs = (node, node.parents) if on_values else (node.data, [p.data for p in node.parents])
+    out, xs = (node, node.parents) if on_values else (node.data, map(_DATA, node.parents))
     return op.rule(out, *xs) if node.param is None else op.rule(out, *xs, node.param)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator
 from itertools import repeat
 from numbers import Real
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from autograd.backprop import backpropagate, local_partials
@@ -23,6 +24,7 @@ from autograd.ops import OPS, ROWS, Op
 
 Number = int | float
 Param = float | tuple[float, ...]
+_DATA = attrgetter("data")
 
 
 class _GradMode(threading.local):
@@ -103,10 +105,13 @@ def apply(op: Op, *args: object, param: Param | None = None) -> Value:
     is finite is an error naming the op and the inputs (``exp(710.0) overflows a float``),
     never a silent inf or NaN; NaN and inf given as inputs propagate.
     """
-    parents: tuple[Value, ...] = (
-        args if all(map(isinstance, args, _VALUES)) else tuple(map(_lift, args))  # type: ignore[assignment]
-    )
-    xs = [p.data for p in parents]
+    all_values = all(map(isinstance, args, repeat(Value)))  # one C-level loop: a dot's 33 args
+    return _make(op, args if all_values else tuple(map(_lift, args)), param)  # type: ignore[arg-type]
+
+
+def _make(op: Op, parents: tuple[Value, ...], param: Param | None) -> Value:
+    """apply() once its arguments are Values (the operators and methods start here)."""
+    xs = list(map(_DATA, parents))
     try:
         out = op.forward(*xs) if param is None else op.forward(*xs, param)
         if out - out != 0.0 and _all_finite(xs, param):  # out is inf or NaN
@@ -163,45 +168,53 @@ class Value:
     # The operators. A number beside a Value is the node's param (rows addc, rsubc, mulc, ...),
     # as PyTorch keeps a Python scalar, so a constant is never a leaf with a gradient.
     def __add__(self, other: Value | Number) -> Value:
-        return apply(ADD, self, other) if isinstance(other, Value) else self._with(ADDC, other)
+        return (
+            _make(ADD, (self, other), None) if isinstance(other, Value) else self._with(ADDC, other)
+        )
 
     def __radd__(self, other: Number) -> Value:
         return self._with(ADDC, other)  # c + x == x + c exactly: IEEE addition commutes
 
     def __sub__(self, other: Value | Number) -> Value:
-        return apply(SUB, self, other) if isinstance(other, Value) else self._with(SUBC, other)
+        return (
+            _make(SUB, (self, other), None) if isinstance(other, Value) else self._with(SUBC, other)
+        )
 
     def __rsub__(self, other: Number) -> Value:
         return self._with(RSUBC, other)
 
     def __mul__(self, other: Value | Number) -> Value:
-        return apply(MUL, self, other) if isinstance(other, Value) else self._with(MULC, other)
+        return (
+            _make(MUL, (self, other), None) if isinstance(other, Value) else self._with(MULC, other)
+        )
 
     def __rmul__(self, other: Number) -> Value:
         return self._with(MULC, other)
 
     def __truediv__(self, other: Value | Number) -> Value:
-        return apply(DIV, self, other) if isinstance(other, Value) else self._with(DIVC, other)
+        return (
+            _make(DIV, (self, other), None) if isinstance(other, Value) else self._with(DIVC, other)
+        )
 
     def __rtruediv__(self, other: Number) -> Value:
         return self._with(RDIVC, other)
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
-            return apply(POW, self, exponent)
+            return _make(POW, (self, exponent), None)
         return self._with(POWC, exponent)
 
     def __rpow__(self, base: Number) -> Value:
         return apply(POW, base, self)
 
     def __neg__(self) -> Value:
-        return apply(NEG, self)
+        return _make(NEG, (self,), None)
 
     def __abs__(self) -> Value:
-        return apply(OPS["abs"], self)
+        return _make(OPS["abs"], (self,), None)
 
     def _with(self, op: Op, number: object) -> Value:
-        return apply(op, self, param=_as_float(number, f"{op.label} with a number"))
+        return _make(op, (self,), _as_float(number, f"{op.label} with a number"))
 
     def backward(self, grad: float = 1.0) -> None:
         """Add ``grad * d self / d leaf`` to every leaf's ``.grad`` (the chain rule, once per edge).
@@ -228,7 +241,7 @@ def _method(op: Op) -> Callable[..., Value]:
     others = (op.arity or 1) - 1
 
     def unary(self: Value) -> Value:
-        return apply(op, self)
+        return _make(op, (self,), None)
 
     def method(self: Value, *args: Any) -> Value:
         values, constants = args[:others], args[others:]
@@ -272,7 +285,6 @@ def dot(
 
 
 _new = object.__new__
-_VALUES = repeat(Value)  # isinstance(arg, Value) for every arg, in one C-level loop
 ADD, SUB, MUL, DIV, NEG, POW = (OPS[n] for n in ("add", "sub", "mul", "div", "neg", "pow"))
 ADDC, SUBC, RSUBC, MULC, DIVC, RDIVC, POWC = (
     OPS[n] for n in ("addc", "subc", "rsubc", "mulc", "divc", "rdivc", "powc")
