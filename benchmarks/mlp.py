@@ -88,7 +88,7 @@ def micrograd_step(state: Any) -> tuple[float, list[float]]:
     return total.data, grads
 
 
-# chainrule: nn.MLP (a ReLU neuron is one fused node), the sums are one node each
+# chainrule: nn.MLP (each neuron z = dot(w, x, b), then a = relu(z)), the sums one node each
 def chainrule_prepare(weights: list[Layer], data: Any) -> Any:
     model = nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu", seed=0)
     params = model.parameters()
