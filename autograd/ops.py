@@ -141,12 +141,6 @@ def _dot_symbolic(sp: Any, *xs: Any) -> Any:
     return total + xs[-1] if len(xs) % 2 else total
 
 
-def _pow(a: float, b: float) -> float:
-    if a < 0.0 and b != int(b):
-        raise ValueError("math domain error")
-    return math.pow(a, b)
-
-
 POSITIVE: Interval = (0.05, 4.0)
 UNIT: Interval = (-0.95, 0.95)
 TWO: tuple[Interval, ...] = ((-3.0, 3.0), (-3.0, 3.0))
@@ -163,7 +157,7 @@ ROWS = (
     Op("div", lambda a, b: a / b, lambda out, a, b: (1.0 / b, -out / b), lambda sp, a, b: a / b,
        "a / b; d/da = 1/b, d/db = -a/b^2", "/", arity=2, domain=((-3, 3), POSITIVE),
        requires="a nonzero divisor"),
-    Op("pow", _pow, lambda out, a, b: (b * a ** (b - 1.0), xlogy(out, a)),
+    Op("pow", math.pow, lambda out, a, b: (b * a ** (b - 1.0), xlogy(out, a)),
        lambda sp, a, b: a**b, "a ** b; d/da = b a^(b-1), d/db = a^b log a", "**", arity=2,
        domain=(POSITIVE, (-3, 3)), requires="a base > 0, or an integer exponent"),
     Op("neg", lambda a: -a, lambda out, a: (-1.0,), lambda sp, a: -a, "-a", "-"),
