@@ -20,6 +20,7 @@ import nn
 from autograd import Value
 from autograd.viz import page
 from autograd.viz.explain import explain
+from chainrule.cli import main
 
 CHROMIUM = os.environ.get("CHAINRULE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -224,4 +225,33 @@ def test_screenshot_shows_the_graph_and_the_step(browser: BrowserContext, tmp_pa
     assert colours > 100
     assert inked > 0.03
     assert accent > 200  # the highlighted node and its edges are drawn
+    visit.close()
+
+
+def test_the_training_report(browser: BrowserContext, tmp_path: Path) -> None:
+    assert main(["train", "--samples", "60", "--hidden", "8,8", "--epochs", "5", "--quiet",
+                 "--out", str(tmp_path)]) == 0  # fmt: skip
+    visit = Visit(browser, tmp_path / "report.html")
+    sizes = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert len(sizes) == 2
+    assert min(sizes) > 300  # both PNGs decoded from the page itself
+    a_box = visit.state()[1]
+    a_grad = visit.grad_shown(a_box)
+    assert a_grad != "grad 1"  # the neuron starts from dL/da, not from 1
+    last = int(visit.page.locator(".cr-slider").get_attribute("max") or 0)
+    assert last >= 1
+    visit.click("step", last)
+    rows = visit.rows_shown()
+    upstream = {row[5] for row in rows}
+    assert upstream == {a_grad.split()[1]}  # dL/da, through an active ReLU (slope 1)
+    weights = [row for row in rows if ".w." in row[1]]
+    for row in weights:  # each weight's dL/dw = local x upstream, shown on the page
+        assert float(row[6]) == pytest.approx(float(row[4]) * float(row[5]), rel=2e-3)
+    shot = tmp_path / "report.png"
+    visit.page.screenshot(path=str(shot), full_page=True)
+    width, height, colours, inked, _ = non_blank(shot)
+    assert width >= 1400
+    assert height > 1500  # numbers, two plots, the model and the stepper
+    assert colours > 200
+    assert inked > 0.05
     visit.close()

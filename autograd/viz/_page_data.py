@@ -90,7 +90,7 @@ def stepper_data(root: Value, seed: float, options: dict[str, Any]) -> tuple[str
     p = picture.precision
     seed_change = picture.node_change(root, float(seed))
     steps = [{
-        "caption": f"step 0: the seed, delta({name}) = d{name}/d{name} = {number(seed, p)}",
+        "caption": _seed_caption(name, seed, p),
         "active": picture.scene.item(root), "op": None, "edges": [], "targets": [],
         "changes": [seed_change] if seed_change else [], "rows": [],
     }]  # fmt: skip
@@ -98,6 +98,13 @@ def stepper_data(root: Value, seed: float, options: dict[str, Any]) -> tuple[str
         steps.append(_step(picture, k, rows, explanation))
     start = picture.svg.find("<svg")
     return picture.svg[start:], {"nodes": nodes, "initial": initial, "steps": steps}
+
+
+def _seed_caption(name: str, seed: float, precision: int) -> str:
+    start = f"step 0: the seed, delta({name}) = {number(seed, precision)}"
+    if seed == 1.0:
+        return f"{start} (d{name}/d{name} = 1)"
+    return f"{start}, the gradient the rest of the graph sends back to {name}"
 
 
 def _step(picture: _Picture, k: int, rows: list[Row], explanation: Explanation) -> dict[str, Any]:
