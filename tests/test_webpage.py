@@ -14,6 +14,7 @@ import pytest
 
 import nn
 from autograd import Value
+from autograd.graph import topo_order
 from autograd.viz import page
 from autograd.viz.explain import explain
 from autograd.viz.webpage import stepper_section
@@ -28,6 +29,11 @@ def neuron() -> Value:
     o = n.tanh()
     o.label = "o"
     return o
+
+
+def boxes(root: Value) -> dict[str, str]:
+    """The SVG id of each labelled node's box: ``n`` and its number in the walk."""
+    return {node.label: f"n{i}" for i, node in enumerate(topo_order(root)) if node.label}
 
 
 def data_of(html: str) -> dict[str, Any]:
@@ -64,12 +70,12 @@ def test_steps_hold_explain_rows_and_the_gradients_filling_in() -> None:
     ]
     assert all(change[2].startswith("grad ?") for change in data["initial"] if change[0] == "n")
     assert {c[2] for c in data["initial"] if c[0] == "e"} >= {"local -3", "local 2"}
-    assert [c[:3] for c in steps[0]["changes"]] == [["n", "n9", "grad 1"]]  # the seed, on o
-    w1_box = next(box for box, text in data["nodes"].items() if box == "n1")
-    last = [c for s in steps for c in s["changes"] if c[1] == w1_box]
+    box = boxes(o)
+    assert [c[:3] for c in steps[0]["changes"]] == [["n", box["o"], "grad 1"]]  # the seed
+    last = [c for s in steps for c in s["changes"] if c[1] == box["w1"]]
     assert last[-1][2] == "grad 1"  # dL/dw1 = x1 * (1 - o^2) = 2 * 0.5
-    assert steps[1]["active"] == "n9"
-    assert steps[1]["op"] == "n9op"
+    assert steps[1]["active"] == box["o"]
+    assert steps[1]["op"] == box["o"] + "op"
 
 
 def test_a_reused_node_receives_two_contributions() -> None:
@@ -77,7 +83,7 @@ def test_a_reused_node_receives_two_contributions() -> None:
     f = x * y + x
     f.label = "f"
     data = data_of(stepper_section(f))
-    box = "n0"  # x, the first node walked
+    box = boxes(f)["x"]
     assert data["nodes"][box] == "grad -1"
     shown = [c[2] for s in data["steps"] for c in s["changes"] if c[1] == box]
     assert shown == ["grad 1", "grad -1"]  # 1 from +, then 1 + y = -1 from *
