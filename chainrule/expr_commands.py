@@ -16,12 +16,12 @@ from typing import Any
 
 from autograd import GradcheckError, Value, gradcheck, numeric_grad
 from autograd.functional import grad
-from autograd.viz import render
+from autograd.viz import page, render
 from autograd.viz.explain import explain
 from chainrule.expr import CALLABLE, Node, build, parse, to_function, to_sympy
 from chainrule.options import GRAPH_EXAMPLE, CommandError, UsageError, positive_float, writable_file
 
-PICTURES = (".svg", ".png", ".pdf", ".dot")
+PICTURES = (".svg", ".png", ".pdf", ".dot", ".html")
 AT_HELP = "the variables' values, as x=2,w=-3,b=6.88"
 
 
@@ -34,7 +34,10 @@ def add_graph_command(commands: Any) -> None:
     )
     graph.add_argument("expression", metavar="EXPR", help='for example "tanh(x*w + b)"')
     graph.add_argument("--at", default="", help=AT_HELP)
-    picture = "the picture: .svg (default graph.svg), .png, .pdf or .dot"
+    picture = (
+        "the picture: .svg (default graph.svg), .png, .pdf or .dot; .html writes a page that "
+        "steps through the backward pass in a browser"
+    )
     graph.add_argument("-o", "--output", type=Path, default=Path("graph.svg"), help=picture)
     graph.add_argument(
         "--explain", action="store_true", help="print the backward pass, step by step"
@@ -112,7 +115,7 @@ def run_graph(args: argparse.Namespace) -> int:
     node, bindings = _parse(args)
     path = args.output
     if path.suffix.lower() not in PICTURES:
-        raise UsageError(f"-o {path}: name the picture .svg, .png, .pdf or .dot")
+        raise UsageError(f"-o {path}: name the picture .svg, .png, .pdf, .dot or .html")
     writable_file(path)
     leaves = {name: Value(value, label=name) for name, value in bindings.items()}
     root = build(node, leaves)
@@ -125,6 +128,10 @@ def run_graph(args: argparse.Namespace) -> int:
         print(f"  d/d{variable} = {_finite(f'd/d{variable}', leaf.grad):.10g}")
     if args.explain:
         print(explain(root))
+    if path.suffix.lower() == ".html":
+        page(root, path, title=f"Backward pass of {node.text}")
+        print(f"wrote {path} (open it in a browser to step through the backward pass)")
+        return 0
     render(root, path, edge_labels=True)
     beside = (
         "" if path.suffix.lower() == ".dot" else f" (and its DOT source {path.with_suffix('.dot')})"

@@ -52,3 +52,8 @@ def writable_file(path: Path) -> Path:
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise CommandError(f"cannot write {path}: permission denied")
     return path
+
+
+def percent(accuracy: float | None) -> str:
+    """``0.975`` as ``97.5%``."""
+    return "n/a" if accuracy is None else f"{accuracy:.1%}"

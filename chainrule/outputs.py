@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nn
-from autograd import Value, no_grad
 from autograd.files import write_atomically
 from autograd.viz import render
-from chainrule.options import CommandError
+from chainrule.options import CommandError, percent
 from chainrule.plots import save_png
+from chainrule.report import neuron_in_the_loss, write_report
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -24,7 +24,8 @@ FILES = {
     "curves.png": "loss and accuracy per epoch, training and test",
     "boundary.png": "the decision boundary over the data",
     "model.json": "the trained model (nn.load reads it)",
-    "neuron.svg": "one neuron's graph after backward (its DOT source: neuron.dot)",
+    "neuron.svg": "one neuron's graph after backward of the loss (its DOT source: neuron.dot)",
+    "report.html": "all of it on one page, with the neuron's backward pass step by step",
     "metrics.json": "the settings and the numbers",
 }
 
@@ -36,7 +37,8 @@ def write_outputs(run: Run, out: Path) -> None:
         "curves.png": lambda path: save_png(_curves(run), path),
         "boundary.png": lambda path: save_png(_boundary(run), path),
         "model.json": lambda path: nn.save(run.model, path),
-        "neuron.svg": lambda path: render(_neuron_graph(run), path, edge_labels=True),
+        "neuron.svg": lambda path: render(neuron_in_the_loss(run)[0], path, edge_labels=True),
+        "report.html": lambda path: write_report(run, out, path),
         "metrics.json": lambda path: write_atomically(path, _json(metrics(run))),
     }
     for name, write in writers.items():
@@ -63,19 +65,6 @@ def _boundary(run: Run) -> Figure:
 
 def _json(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, indent=1) + "\n").encode("utf-8")
-
-
-def _neuron_graph(run: Run) -> Value:
-    """a = f(w . x + b) for the first hidden neuron, at the first training point where it is
-    active (so its gradients are not all zero), after ``a.backward()``."""
-    neuron = run.model.layers[0].neurons[0]
-    with no_grad():
-        active = [x for x in run.X_train if neuron(x).data > 0.0]
-    point = (active or run.X_train)[0]
-    a = neuron([Value(point[0], label="x1"), Value(point[1], label="x2")])
-    run.model.zero_grad()  # the weights still hold the last batch's dL/dw
-    a.backward()
-    return a
 
 
 def metrics(run: Run) -> dict[str, Any]:
@@ -117,8 +106,3 @@ def summary(run: Run, out: Path) -> None:
     print(f"wrote {out}{os.sep}")
     for name, what in FILES.items():
         print(f"  {name:<13} {what}")
-
-
-def percent(accuracy: float | None) -> str:
-    """``0.975`` as ``97.5%``."""
-    return "n/a" if accuracy is None else f"{accuracy:.1%}"

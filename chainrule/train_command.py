@@ -2,9 +2,10 @@
 
 Writes into the output folder (``chainrule-out/``): ``curves.png`` (loss and accuracy per
 epoch), ``boundary.png`` (the decision boundary), ``model.json`` (``nn.load`` reads it),
-``neuron.svg`` with ``neuron.dot`` (one neuron's graph after backward) and ``metrics.json``
-(settings and numbers). The same settings and seed give the same numbers and files; only
-``metrics.json``'s ``seconds`` differ between runs.
+``neuron.svg`` with ``neuron.dot`` (one neuron's graph after backward of the loss),
+``report.html`` (all of it on one page, with that neuron's backward pass to step through in a
+browser) and ``metrics.json`` (settings and numbers). The same settings and seed give the same
+numbers and files; only ``metrics.json``'s ``seconds`` differ between runs.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class Run:
     model: nn.MLP
     threshold: float  # an output above it predicts class 1
     lr: float
+    loss: Callable[..., Any]  # outputs, targets -> the loss Value
     history: nn.History = field(default_factory=nn.History)
     test_loss: list[float] = field(default_factory=list)
     test_accuracy: list[float | None] = field(default_factory=list)
@@ -136,12 +138,12 @@ def _setup(args: argparse.Namespace) -> Run:
     split = train_test_split(X, y, test_size=0.25, seed=args.seed)
     model = nn.MLP(2, [*args.hidden, 1], activation=args.activation, seed=args.seed)
     lr = args.lr or OPTIMIZERS[args.optimizer][1]
-    return Run(args, *split, model=model, threshold=threshold, lr=lr)
+    loss = LOSSES[args.loss][0]
+    return Run(args, *split, model=model, threshold=threshold, lr=lr, loss=loss)
 
 
 def _train(run: Run) -> None:
-    args = run.args
-    loss, _, _ = LOSSES[args.loss]
+    args, loss = run.args, run.loss
     optimizer = OPTIMIZERS[args.optimizer][0](run.model.parameters(), lr=run.lr)
 
     def on_test_set(epoch: int, history: nn.History) -> None:

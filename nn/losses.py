@@ -46,8 +46,8 @@ def mse_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "mean
 
 
 def squared_error(outputs: Outputs, targets: Sequence[Target], reduction: str = "sum") -> Value:
-    """The seeds' loss L = 1/2 ||y - a||^2, whose gradient dL/da is a - y; summed over the
-    batch by default."""
+    """Half the squared error, L = 1/2 ||y - a||^2, whose gradient dL/da is a - y (the loss of
+    the worked example in docs/backprop.md); summed over the batch by default."""
     terms = [0.5 * (a - y) ** 2 for a, y in _pairs(outputs, targets, "squared_error")]
     return _reduce(terms, len(outputs), reduction)
 

@@ -2,7 +2,7 @@
 
 Gradient descent finds a minimum near where it starts; which one depends on the initial
 weights. Training from several random initialisations and keeping the run with the lowest
-final loss is the seeds' cure for bad local minima (and for unlucky starts in general).
+final loss is the classic cure for bad local minima (and for unlucky starts in general).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Run:
 
 @dataclass
 class Restarts:
-    """Every run, in the order of the seeds, and the best (lowest final loss; the first
+    """Every run, in the order of ``seeds``, and the best (lowest final loss; the first
     seed wins a tie)."""
 
     runs: list[Run]
@@ -41,7 +41,7 @@ class Restarts:
 
     @property
     def final_losses(self) -> list[float]:
-        """Each run's final loss, in the order of the seeds."""
+        """Each run's final loss, in the order of ``seeds``."""
         return [run.final_loss for run in self.runs]
 
 

@@ -26,7 +26,8 @@ SCRIPT = Path(sys.executable).parent / "chainrule"
 PNG = b"\x89PNG\r\n\x1a\n"
 NEURON = ("tanh(x*w + b)", "--at", "x=2,w=-3,b=6.88")
 SHORT = ("--samples", "40", "--hidden", "4", "--epochs", "3", "--quiet")
-FILES = {"curves.png", "boundary.png", "model.json", "neuron.svg", "neuron.dot", "metrics.json"}
+FILES = {"curves.png", "boundary.png", "model.json", "neuron.svg", "neuron.dot", "report.html",
+         "metrics.json"}  # fmt: skip
 
 
 def chainrule(*args: str, cwd: Path, script: bool = False) -> subprocess.CompletedProcess[str]:
@@ -91,14 +92,20 @@ def test_train_reaches_a_good_accuracy_and_the_saved_model_has_it(
     assert loss == pytest.approx(numbers["test"]["loss"], rel=1e-12)
 
 
-def test_train_draws_one_neuron_with_its_gradients(default_run: tuple[Path, str]) -> None:
+def test_train_draws_one_neuron_with_the_gradients_the_loss_sends(
+    default_run: tuple[Path, str],
+) -> None:
     svg = ET.parse(default_run[0] / "chainrule-out" / "neuron.svg").getroot()
     texts = [t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text")]
-    assert {"x1", "x2", "layers.0.neurons.0.b"} <= set(texts)
+    assert {"x1", "x2", "layers.0.neurons.0.b", "layers.0.neurons.0.a"} <= set(texts)
     after = {texts[i]: texts[i + 1 : i + 3] for i in range(len(texts) - 2)}
-    assert after["layers.0.neurons.0.b"][1] == "grad 1"  # da/db = 1 for an active neuron
-    # da/dw_0 = x_1: only this backward's gradient, none left over from training
-    assert after["layers.0.neurons.0.w.0"][1] == "grad " + after["x1"][0].split()[1]
+    dl_da = float(after["layers.0.neurons.0.a"][1].split()[1])  # what the loss sends back
+    assert dl_da not in (0.0, 1.0)
+    # dL/db = dL/da for an active ReLU neuron; dL/dw_0 = x_1 dL/da, for this one example
+    assert after["layers.0.neurons.0.b"][1] == after["layers.0.neurons.0.a"][1]
+    x1 = float(after["x1"][0].split()[1])
+    w0_grad = float(after["layers.0.neurons.0.w.0"][1].split()[1])
+    assert w0_grad == pytest.approx(x1 * dl_da, rel=2e-3)
 
 
 def test_outputs_have_ordinary_permissions(default_run: tuple[Path, str]) -> None:

@@ -20,8 +20,8 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def seed_network() -> dict[str, Value]:
-    """The seed's 2-2-1 sigmoid example: x = [0.5, 0.8], weights chosen so that
+def two_two_one() -> dict[str, Value]:
+    """The 2-2-1 sigmoid example of docs/backprop.md: x = [0.5, 0.8], weights chosen so that
     z_h = [0.1, 0.3], w_o = [0.4, 0.6], z_o = 0.2; target y = 1, L = (y - a_o)^2 / 2."""
     x = [Value(0.5, label="x0"), Value(0.8, label="x1")]
     w_h = [[Value(0.2, label="w_h00"), Value(0.0, label="w_h01")],
@@ -41,27 +41,26 @@ def seed_network() -> dict[str, Value]:
     return nodes
 
 
-def test_reproduces_the_seeds_worked_example():
-    net = seed_network()
+def test_reproduces_the_worked_example():
+    net = two_two_one()
     assert round(net["z_h0"].data, 3) == 0.1
     assert round(net["z_h1"].data, 3) == 0.3
     assert round(net["z_o"].data, 3) == 0.2
-    # the seed rounds as it goes: sigma(0.2) = 0.54983 (0.549), L = 0.1013 (0.102 from 0.451)
-    assert net["a_o"].data == pytest.approx(0.549, abs=1e-3)
-    assert net["L"].data == pytest.approx(0.102, abs=1e-3)
+    assert round(net["a_o"].data, 4) == 0.5498  # sigma(0.2)
+    assert round(net["L"].data, 4) == 0.1013  # (1 - 0.5498)^2 / 2
     delta = explain(net["L"]).gradients
     assert round(delta[net["z_o"]], 3) == -0.111  # delta_o
     assert [round(delta[net[f"z_h{j}"]], 3) for j in range(2)] == [-0.011, -0.016]  # delta_h
     assert [round(delta[net[f"w_o{j}"]], 3) for j in range(2)] == [-0.058, -0.064]
-    # dL/dw_h = delta_h x^T; the seed multiplies rounded deltas, so -0.0055 shows as -0.006
-    seed_dw_h = [[-0.006, -0.009], [-0.008, -0.013]]
+    # dL/dw_h = delta_h x^T
+    dw_h = [[-0.0056, -0.0089], [-0.0082, -0.0131]]
     for j in range(2):
         for i in range(2):
-            assert delta[net[f"w_h{j}{i}"]] == pytest.approx(seed_dw_h[j][i], abs=1e-3)
+            assert round(delta[net[f"w_h{j}{i}"]], 4) == dw_h[j][i]
 
 
 def test_rows_follow_the_chain_rule_and_leave_grads_alone():
-    net = seed_network()
+    net = two_two_one()
     loss = net["L"]
     explanation = explain(loss)
     assert all(v.grad == 0.0 for v in topo_order(loss))
@@ -98,7 +97,7 @@ def test_final_deltas_equal_backward_on_random_graphs(expr: Expression):
 
 
 def test_text_and_html_tables():
-    net = seed_network()
+    net = two_two_one()
     explanation = explain(net["L"])
     text = str(explanation).splitlines()
     assert text[0].startswith("Backward pass from L = 0.1013, seeded with delta = 1")

@@ -16,8 +16,9 @@ def test_mse_and_squared_error():
     a = values(1.0, 2.0)
     assert nn.mse_loss(a, [0.0, 4.0]).data == pytest.approx((1 + 4) / 2)
     assert nn.mse_loss(a, [0.0, 4.0], reduction="sum").data == 5.0
-    # the seed's L = 1/2 ||y - a||^2 with its worked example: a_o = 0.549, y = 1 -> 0.102
-    assert nn.squared_error([Value(0.549)], [1.0]).data == pytest.approx(0.102, abs=5e-4)
+    # L = 1/2 (y - a)^2 on the worked example of docs/backprop.md: a = sigmoid(0.2), y = 1
+    loss = nn.squared_error([Value(0.2).sigmoid()], [1.0])
+    assert loss.data == pytest.approx(0.1013247, abs=1e-7)
     out = Value(0.3)
     nn.squared_error([[out]], [[1.0]]).backward()
     assert out.grad == pytest.approx(0.3 - 1.0)  # dL/da = a - y

@@ -1,4 +1,4 @@
-"""The seeds' remedies for vanishing gradients, measured: in a deep sigmoid MLP the first
+"""The usual remedies for vanishing gradients, measured: in a deep sigmoid MLP the first
 layer's gradient is tiny, and batch normalization or residual connections restore it. Also:
 pictures and explain() on networks with these parts."""
 

@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.files import write_atomically
 from autograd.value import Value
-from autograd.viz._dot import DrawOptions, Scene, edge_lines
-from autograd.viz._dot import value_node as _value_node
+from autograd.viz._dot import DrawOptions
 from autograd.viz._groups import GroupBy
-from autograd.viz._layout import frame_lines, group_lines, header
+from autograd.viz._layout import source, statements
 from autograd.viz._render import (
     FORMATS,
     RendererNotFoundError,
@@ -36,6 +35,7 @@ from autograd.viz._render import (
     find_renderer,
     run_renderer,
 )
+from autograd.viz.webpage import page
 
 if TYPE_CHECKING:
     from autograd.viz._picture import GraphPicture
@@ -45,35 +45,13 @@ __all__ = [
     "RendererNotFoundError",
     "draw_graph",
     "find_renderer",
+    "page",
     "render",
     "svg",
     "to_dot",
 ]
 
 DISPLAY_MAX_NODES = 300  # a Value bigger than this displays as text; draw it grouped instead
-
-
-def statements(root: Value, opts: DrawOptions) -> list[str]:
-    """The DOT statements drawing ``root``'s graph, after the ``max_nodes`` guard."""
-    scene = Scene(root, opts)
-    if opts.max_nodes is not None and scene.size() > opts.max_nodes:
-        raise ValueError(
-            f"the graph has {scene.size()} nodes to draw, more than max_nodes={opts.max_nodes}: "
-            "collapse it with group_by (group_by=4 draws each neuron of an nn.MLP as one box, "
-            "group_by=2 each layer), draw a part of it (pass an inner node as root), or raise "
-            "max_nodes (None draws everything; thousands of nodes take seconds to lay out)"
-        )
-    lines = header(scene)
-    for node in scene.order:
-        if node not in scene.groups:
-            lines += _value_node(scene, node)
-    lines += group_lines(scene)
-    return lines + frame_lines(scene) + edge_lines(scene)
-
-
-def source(lines: list[str]) -> str:
-    """A DOT document from statements, laid out exactly as the ``graphviz`` package does."""
-    return "digraph chainrule {\n" + "".join(f"\t{line}\n" for line in lines) + "}\n"
 
 
 def to_dot(

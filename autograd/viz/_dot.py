@@ -45,6 +45,7 @@ class DrawOptions:
     grads: Mapping[Value, float] | None = None
     active: Value | None = None
     processed: frozenset[Value] | None = None
+    ids: bool = False  # give nodes and edges SVG ids (n3, n3op, g0, e5) for scripts
 
     def __post_init__(self) -> None:
         if self.rankdir not in ("LR", "TB"):
@@ -122,14 +123,19 @@ def value_node(scene: Scene, node: Value) -> list[str]:
     grad = scene.grad(node)
     cells = value_cells(node, f"#{i}", grad, opts.precision, opts.ops == "folded", faded)
     fill = "#ffffff" if faded else gradient_fill(grad, scene.scale)
-    lines = [f"n{i} [label={table(cells, fill, color, width)}]"]
+    lines = [f"n{i} [label={table(cells, fill, color, width)}{_id(scene, f'n{i}')}]"]
     if opts.ops == "separate" and node.parents:
         op = quote(op_text(node, opts.precision))
         ink = quote(color) if color != INK else None
         look = attrs(color=ink, penwidth=width if width > 1 else None)
+        look = ", ".join(filter(None, [look, _id(scene, f"n{i}op").lstrip(", ")]))
         lines.append(f"n{i}op [label={op}, {OP_STYLE}{', ' + look if look else ''}]")
         lines.append(f"n{i}op -> n{i}" + (f" [{look}]" if look else ""))
     return lines
+
+
+def _id(scene: Scene, item: str) -> str:
+    return f", id={item}" if scene.opts.ids else ""
 
 
 def group_node(scene: Scene, name: str) -> str:
@@ -139,7 +145,8 @@ def group_node(scene: Scene, name: str) -> str:
     color, width = _border(scene, None, lit)
     cells = group_cells(name, exit_node, len(nodes), grad, scene.opts.precision)
     fill = gradient_fill(grad, scene.scale) if lit else "#ffffff"
-    return f"{scene.group_id[name]} [label={table(cells, fill, color, width, vertical=True)}]"
+    box = table(cells, fill, color, width, vertical=True)
+    return f"{scene.group_id[name]} [label={box}{_id(scene, scene.group_id[name])}]"
 
 
 def edge_label(scene: Scene, parent: Value, child: Value, position: int) -> str | None:
@@ -147,32 +154,45 @@ def edge_label(scene: Scene, parent: Value, child: Value, position: int) -> str 
     this edge) once the child's gradient is known."""
     if not scene.opts.edge_labels:
         return None
-    p = scene.opts.precision
-    local = local_partials(child)[position]
     upstream = scene.grad(child)
     processed = scene.opts.processed
     done = scene.backward_done if processed is None else child in processed
-    if not done or upstream is None:
-        return quote(f"local {number(local, p)}")
-    return quote(f"{number(local, p)} x {number(upstream, p)} = {number(local * upstream, p)}")
+    local = local_partials(child)[position]
+    return quote(edge_text(local, upstream if done else None, scene.opts.precision))
+
+
+def edge_text(local: float, upstream: float | None, precision: int) -> str:
+    """``local 0.5`` before the chain rule reaches the edge, ``local x upstream = contribution``
+    after."""
+    p = precision
+    if upstream is None:
+        return f"local {number(local, p)}"
+    return f"{number(local, p)} x {number(upstream, p)} = {number(local * upstream, p)}"
 
 
 Edge = tuple[Value, Value, int]
 
 
-def edge_lines(scene: Scene) -> list[str]:
-    """One statement per drawn edge; edges between the same two boxes merge, with a count."""
+def drawn_edges(scene: Scene) -> list[tuple[str, str, list[Edge]]]:
+    """The drawn edges ``(from, to, graph edges it stands for)`` in drawing order: edges between
+    two plain nodes stay apart (``x * x`` draws two), edges into or out of a group box merge."""
     merged: dict[tuple[str, str, int], list[Edge]] = {}
     for parent, child, position in edges(scene.order):
         src, dst = scene.item(parent), scene.entry(child)
-        # edges between two plain nodes stay apart (x * x draws two), into boxes they merge
         key = (src, dst, position if src[0] == dst[0] == "n" else -1)
         if src != dst:
             merged.setdefault(key, []).append((parent, child, position))
-    return [_edge(scene, src, dst, edges) for (src, dst, _), edges in merged.items()]
+    return [(src, dst, edges) for (src, dst, _), edges in merged.items()]
 
 
-def _edge(scene: Scene, src: str, dst: str, edges: list[Edge]) -> str:
+def edge_lines(scene: Scene) -> list[str]:
+    """One statement per drawn edge (``e0``, ``e1``, ... when ids are on)."""
+    return [
+        _edge(scene, src, dst, edges, k) for k, (src, dst, edges) in enumerate(drawn_edges(scene))
+    ]
+
+
+def _edge(scene: Scene, src: str, dst: str, edges: list[Edge], k: int) -> str:
     parent, child, position = edges[0]
     label = quote(f"{len(edges)} edges") if len(edges) > 1 else None
     if len(edges) == 1 and src[0] == dst[0] == "n":
@@ -183,4 +203,5 @@ def _edge(scene: Scene, src: str, dst: str, edges: list[Edge]) -> str:
     color = ACCENT if active or lit else FADED if faded else None
     width = round(1 + math.log10(len(edges)), 2) if len(edges) > 1 else 2 if active or lit else None
     style = attrs(label=label, color=color and quote(color), penwidth=width)
+    style = ", ".join(filter(None, [style, _id(scene, f"e{k}").lstrip(", ")]))
     return f"{src} -> {dst}" + (f" [{style}]" if style else "")

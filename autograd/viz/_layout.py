@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from autograd.viz._dot import Scene, attrs, group_node, quote
+from autograd.value import Value
+from autograd.viz._dot import DrawOptions, Scene, attrs, edge_lines, group_node, quote, value_node
 from autograd.viz._groups import frames
 from autograd.viz._style import FONT, INK
 
@@ -57,3 +58,26 @@ def group_lines(scene: Scene) -> list[str]:
     return [
         group_node(scene, name) for name in (names[::-1] if scene.opts.rankdir == "LR" else names)
     ]
+
+
+def statements(root: Value, opts: DrawOptions) -> list[str]:
+    """The DOT statements drawing ``root``'s graph, after the ``max_nodes`` guard."""
+    scene = Scene(root, opts)
+    if opts.max_nodes is not None and scene.size() > opts.max_nodes:
+        raise ValueError(
+            f"the graph has {scene.size()} nodes to draw, more than max_nodes={opts.max_nodes}: "
+            "collapse it with group_by (group_by=4 draws each neuron of an nn.MLP as one box, "
+            "group_by=2 each layer), draw a part of it (pass an inner node as root), or raise "
+            "max_nodes (None draws everything; thousands of nodes take seconds to lay out)"
+        )
+    lines = header(scene)
+    for node in scene.order:
+        if node not in scene.groups:
+            lines += value_node(scene, node)
+    lines += group_lines(scene)
+    return lines + frame_lines(scene) + edge_lines(scene)
+
+
+def source(lines: list[str]) -> str:
+    """A DOT document from statements, laid out exactly as the ``graphviz`` package does."""
+    return "digraph chainrule {\n" + "".join(f"\t{line}\n" for line in lines) + "}\n"

@@ -8,14 +8,14 @@ known so far (``?`` where the chain rule has not arrived yet). No ``.grad`` is t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import groupby
 from typing import Any, overload
 
 from autograd.value import Value
 from autograd.viz._dot import DrawOptions
+from autograd.viz._layout import source, statements
 from autograd.viz._render import run_renderer
 from autograd.viz._style import number
-from autograd.viz._trace import backward_rows
+from autograd.viz._trace import Row, backward_steps_rows
 
 
 class BackwardSteps(Sequence[str]):
@@ -65,14 +65,19 @@ class BackwardSteps(Sequence[str]):
         return bundle
 
 
+def step_caption(k: int, rows: list[Row], precision: int) -> str:
+    """What step ``k`` does: ``step 2: z = dot passes delta = 0.5 to 5 input(s)``."""
+    first = rows[0]
+    return (f"step {k}: {first.out_name} = {first.op} passes delta = "
+            f"{number(first.upstream, precision)} to {len(rows)} input(s)")  # fmt: skip
+
+
 def backward_steps(
     root: Value, seed: float = 1.0, max_nodes: int = 60, **options: Any
 ) -> BackwardSteps:
     """One SVG picture per step of the backward pass from ``root`` (options as for
     :func:`autograd.viz.to_dot`; edge labels are on unless ``edge_labels=False``). A step
     draws the whole graph, so ``max_nodes`` is kept small."""
-    from autograd.viz import source, statements
-
     options.setdefault("edge_labels", True)
     p = options.get("precision", 4)
     deltas: dict[Value, float] = {root: float(seed)}
@@ -86,12 +91,10 @@ def backward_steps(
         return run_renderer(source(statements(root, opts)), "svg").decode("utf-8")
 
     pictures.append(draw(None))
-    for k, (out, group) in enumerate(groupby(backward_rows(root, seed), key=lambda r: r.out), 1):
-        rows = list(group)
+    for k, rows in enumerate(backward_steps_rows(root, seed), 1):
         for row in rows:
             deltas[row.node] = row.accumulated
-        done.add(out)
-        captions.append(f"step {k}: {rows[0].out_name} = {rows[0].op} passes delta = "
-                        f"{number(rows[0].upstream, p)} to {len(rows)} input(s)")  # fmt: skip
-        pictures.append(draw(out))
+        done.add(rows[0].out)
+        captions.append(step_caption(k, rows, p))
+        pictures.append(draw(rows[0].out))
     return BackwardSteps(pictures, captions)

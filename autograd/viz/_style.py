@@ -79,10 +79,20 @@ def value_cells(
     cells = [title]
     if op and node.op:
         cells.append(_font(f"<I>{escape(op_text(node, precision))}</I>", ink))
-    grad_text = "?" if grad is None else number(grad, precision)
     cells.append(_font(f"data {number(node.data, precision)}", ink))
-    cells.append(_font(f"grad {grad_text}", ink))
+    cells.append(_font(grad_text(grad, precision), ink))
     return cells
+
+
+def grad_text(grad: float | None, precision: int) -> str:
+    """A value's gradient cell: ``grad 0.25``, or ``grad ?`` while not yet computed."""
+    return f"grad {'?' if grad is None else number(grad, precision)}"
+
+
+def group_value_text(exit_node: Value, grad: float | None, precision: int) -> str:
+    """A group's middle cell: the value and gradient of the node it hands on (its output)."""
+    exit_name = escape(exit_node.label.rsplit(".", 1)[-1]) if exit_node.label else "out"
+    return f"{exit_name} = {number(exit_node.data, precision)}   {grad_text(grad, precision)}"
 
 
 def group_cells(
@@ -90,10 +100,8 @@ def group_cells(
 ) -> list[str]:
     """Cells of a collapsed group: its name, the value and gradient of the node it hands on
     (its output), and how many nodes it holds."""
-    exit_name = escape(exit_node.label.rsplit(".", 1)[-1]) if exit_node.label else "out"
-    grad_text = "?" if grad is None else number(grad, precision)
     return [
         f"<B>{escape(name)}</B>",
-        f"{exit_name} = {number(exit_node.data, precision)}   grad {grad_text}",
+        group_value_text(exit_node, grad, precision),
         _font(f"{size} nodes", "#666666", 9),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 
 from autograd.backprop import backpropagate
 from autograd.graph import topo_order
@@ -48,3 +49,9 @@ def backward_rows(root: Value, seed: float = 1.0) -> Iterator[Row]:
 
     backpropagate(root, float(seed), on_edge=record)
     return iter(rows)
+
+
+def backward_steps_rows(root: Value, seed: float = 1.0) -> list[list[Row]]:
+    """The rows grouped by step: step k (from 1) is the k-th node to pass its gradient on,
+    with one row per edge to its inputs. The stepper and the page step through these."""
+    return [list(rows) for _, rows in groupby(backward_rows(root, seed), key=lambda r: id(r.out))]

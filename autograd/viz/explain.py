@@ -1,9 +1,10 @@
 """The backward pass, step by step, in the delta notation.
 
 Write ``delta(v) = dL/dv`` for the gradient of the output ``L`` with respect to a node ``v``
-(for a neuron's weighted sum ``z`` this is the seed's ``delta``). Backpropagation starts from
-``delta(L) = 1`` and visits the nodes from the output back to the inputs; at each node ``out``
-it walks the edges to its inputs ``v`` and adds one term of the chain rule::
+(for a neuron's weighted sum ``z`` this is its error ``delta``, as in docs/backprop.md).
+Backpropagation starts from ``delta(L) = 1`` and visits the nodes from the output back to the
+inputs; at each node ``out`` it walks the edges to its inputs ``v`` and adds one term of the
+chain rule::
 
     delta(v) += d out / d v  *  delta(out)
                 (local)        (upstream)   = contribution

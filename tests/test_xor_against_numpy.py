@@ -1,11 +1,11 @@
-"""The numpy XOR program of seed 001 ("Code Example"), reproduced with the engine.
+"""XOR: a numpy program that writes backpropagation with matrices, and the engine.
 
 With the same initial weights, one backward pass through a 2-3-1 sigmoid MLP, with binary
 cross-entropy summed over the batch (so dL/dz2 = a2 - y), gives the numpy program's dW1, db1,
 dW2 and db2; and SGD at eta = 0.1 learns XOR.
 """
 
-# ruff: noqa: N803, N806 (X, W1, dW1: the seed's own names for its matrices)
+# ruff: noqa: N803, N806 (X, W1, dW1: the usual names for matrices)
 import numpy as np
 import pytest
 
@@ -14,7 +14,7 @@ from nn import data
 
 
 def numpy_step(W1, b1, W2, b2, X, y):
-    """The seed's forward and backward pass, verbatim."""
+    """Forward and backward with matrices: dz2 = a2 - y, dz1 = (dz2 W2^T) * sigma'(z1)."""
 
     def sigmoid(x):
         return 1 / (1 + np.exp(-x))
@@ -57,7 +57,7 @@ def engine_grads(model):
     return dW1, db1, dW2, db2
 
 
-# Sigmoid output with BCE on probabilities (the seed's network), and the equivalent linear
+# Sigmoid output with BCE on probabilities (the numpy program's network), and the equivalent linear
 # output with BCE on logits: both have dL/dz2 = a2 - y.
 @pytest.mark.parametrize(
     ("output_activation", "loss"),

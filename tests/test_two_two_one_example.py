@@ -1,14 +1,10 @@
-"""The seed's worked example ("Example: Simple Neural Network"), built from Values.
+"""The worked 2-2-1 sigmoid example of docs/backprop.md and notebook 02, built from Values.
 
 A 2-2-1 network with sigmoid units, input x = [0.5, 0.8], target y = 1, squared-error loss
-L = 1/2 (y - a_o)^2. The seed gives z_h = [0.1, 0.3], z_o = 0.2 and w_o = [0.4, 0.6] but not
-w_h, b_h or b_o, so the weights below are chosen to produce exactly those z values.
-
-Where the seed's own rounding differs from exact arithmetic (checked to three decimals):
-- a_o = sigma(0.2) = 0.549834, which rounds to 0.550; the seed truncates to 0.549.
-- L = 0.101325 exactly; the seed's 0.102 comes from its truncated 0.549.
-- sigma'(z_h) = [0.249, 0.244]; the seed prints [0.247, 0.241], yet its products
-  delta_h = [-0.011, -0.016] agree with the exact values to three decimals.
+L = 1/2 (y - a_o)^2. The weights are chosen to give round weighted sums: z_h = [0.1, 0.3],
+z_o = 0.2 with w_o = [0.4, 0.6]. The engine's deltas and gradients are checked against the
+three-decimal values and, exactly, against the delta formulas
+delta_o = (a_o - y) sigma'(z_o) and delta_h = (w_o^T delta_o) * sigma'(z_h).
 """
 
 import math
@@ -21,7 +17,7 @@ def sigmoid(z: float) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-def seed_network() -> dict[str, Any]:
+def two_two_one() -> dict[str, Any]:
     x = [Value(0.5, label="x1"), Value(0.8, label="x2")]
     w_h = [[Value(0.1), Value(0.1)], [Value(0.2), Value(0.2)]]
     b_h = [Value(0.1 - 0.13), Value(0.3 - 0.26)]  # w_h x = [0.13, 0.26]
@@ -39,17 +35,17 @@ def r3(values: list[float]) -> list[float]:
     return [round(v, 3) for v in values]
 
 
-def test_forward_pass_matches_the_seed() -> None:
-    net = seed_network()
+def test_forward_pass() -> None:
+    net = two_two_one()
     assert r3([z.data for z in net["z_h"]]) == [0.1, 0.3]
     assert r3([a.data for a in net["a_h"]]) == [0.525, 0.574]
     assert round(net["z_o"].data, 3) == 0.2
-    assert round(net["a_o"].data, 3) == 0.550  # the seed truncates: 0.549
-    assert round(net["loss"].data, 3) == 0.101  # the seed: 0.102, from its 0.549
+    assert round(net["a_o"].data, 3) == 0.550
+    assert round(net["loss"].data, 6) == 0.101325
 
 
-def test_deltas_and_weight_gradients_match_the_seed() -> None:
-    net = seed_network()
+def test_deltas_and_weight_gradients() -> None:
+    net = two_two_one()
     loss, z_o, z_h = net["loss"], net["z_o"], net["z_h"]
     delta_o, *delta_h = grad(loss, [z_o, *z_h])  # delta = dL/dz
     assert round(delta_o, 3) == -0.111
@@ -62,8 +58,8 @@ def test_deltas_and_weight_gradients_match_the_seed() -> None:
     ]
 
 
-def test_engine_deltas_equal_the_seeds_formulas_exactly() -> None:
-    net = seed_network()
+def test_engine_deltas_equal_the_delta_formulas_exactly() -> None:
+    net = two_two_one()
     a_o, a_h = net["a_o"].data, [a.data for a in net["a_h"]]
     delta_o = (a_o - 1.0) * a_o * (1 - a_o)  # (a_L - y) * sigma'(z_L)
     # delta_h = (w_o^T delta_o) * sigma'(z_h)
