@@ -71,3 +71,22 @@ def test_the_new_data_sets_train(dataset: str, tmp_path: Path) -> None:
     metrics = json.loads((tmp_path / "chainrule-out/metrics.json").read_text())
     assert metrics["settings"]["dataset"] == dataset
     assert metrics["test"]["accuracy"] >= 0.9
+
+
+def shell_commands(markdown: str) -> list[str]:
+    """The commands of the ```bash blocks, split at ``&&``, comments dropped."""
+    blocks = re.findall(r"```bash\n(.*?)```", markdown, flags=re.DOTALL)
+    lines = [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()]
+    return [part.strip() for line in lines if line for part in line.split("&&")]
+
+
+@pytest.mark.parametrize("readme", ["README.md", "benchmarks/README.md"])
+def test_the_readmes_shell_examples_use_the_virtual_environment(readme: str) -> None:
+    """Its set-up never activates the venv, so every command names .venv/bin/ (or activates)."""
+    commands = shell_commands((Path(__file__).parent.parent / readme).read_text())
+    assert commands
+    active = False
+    for command in commands:
+        active = active or command.startswith("source .venv/bin/activate")
+        fine = command.startswith((".venv/bin/", "python3 -m venv .venv", "source .venv/"))
+        assert fine or active, f"{readme}: {command!r} runs outside the virtual environment"
