@@ -16,9 +16,18 @@ from typing import NoReturn
 
 from autograd import GradcheckError
 from autograd.viz._render import RendererNotFoundError, RenderError
+from chainrule import __version__
 from chainrule.expr import ExpressionError
 from chainrule.expr_commands import add_check_command, add_graph_command
-from chainrule.options import FAILURE, GRAPH_EXAMPLE, TRAIN_EXAMPLE, USAGE, CommandError, UsageError
+from chainrule.options import (
+    CHECK_EXAMPLE,
+    FAILURE,
+    GRAPH_EXAMPLE,
+    TRAIN_EXAMPLE,
+    USAGE,
+    CommandError,
+    UsageError,
+)
 from chainrule.train_command import add_train_command
 
 
@@ -42,9 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="chainrule",
         description="Scalar reverse-mode automatic differentiation that explains itself.",
-        epilog=f"examples:\n  {TRAIN_EXAMPLE}\n  {GRAPH_EXAMPLE}",
+        epilog=f"examples:\n  {TRAIN_EXAMPLE}\n  {GRAPH_EXAMPLE}\n  {CHECK_EXAMPLE}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     add_train_command(commands)
     add_graph_command(commands)

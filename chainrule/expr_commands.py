@@ -19,7 +19,15 @@ from autograd.functional import grad
 from autograd.viz import page, render
 from autograd.viz.explain import explain
 from chainrule.expr import CALLABLE, Node, build, parse, to_function, to_sympy
-from chainrule.options import GRAPH_EXAMPLE, CommandError, UsageError, positive_float, writable_file
+from chainrule.options import (
+    CHECK_EXAMPLE,
+    GRAPH_EXAMPLE,
+    CommandError,
+    UsageError,
+    positive_float,
+    with_example,
+    writable_file,
+)
 
 PICTURES = (".svg", ".png", ".pdf", ".dot", ".html")
 AT_HELP = "the variables' values, as x=2,w=-3,b=6.88"
@@ -30,7 +38,8 @@ def add_graph_command(commands: Any) -> None:
     graph = commands.add_parser(
         "graph",
         help="draw an expression's graph with its gradients",
-        description=f"Draw the graph of EXPR after backward; for example: {GRAPH_EXAMPLE}",
+        description="Draw the graph of EXPR after backward, each edge with its local derivative.",
+        **with_example(GRAPH_EXAMPLE),
     )
     graph.add_argument("expression", metavar="EXPR", help='for example "tanh(x*w + b)"')
     graph.add_argument("--at", default="", help=AT_HELP)
@@ -50,8 +59,9 @@ def add_check_command(commands: Any) -> None:
     check = commands.add_parser(
         "check",
         help="check an expression's gradient against finite differences",
-        description="Compare d EXPR / d v from backward with central differences "
+        description="Compare d EXPR / d v from backward with central differences\n"
         "(and sympy's exact derivative, when sympy is installed).",
+        **with_example(CHECK_EXAMPLE),
     )
     check.add_argument("expression", metavar="EXPR")
     check.add_argument("--at", default="", help=AT_HELP)

@@ -7,8 +7,17 @@ import os
 from pathlib import Path
 
 USAGE, FAILURE = 2, 1
-TRAIN_EXAMPLE = "chainrule train --hidden 16,16 --epochs 50"
+TRAIN_EXAMPLE = "chainrule train --dataset spirals --hidden 16,16 --epochs 50"
 GRAPH_EXAMPLE = 'chainrule graph "tanh(x*w + b)" --at x=2,w=-3,b=6.88 -o neuron.svg'
+CHECK_EXAMPLE = 'chainrule check "x*sin(y) + exp(x/y)" --at x=0.5,y=2'
+
+
+def with_example(example: str) -> dict[str, object]:
+    """A sub-command parser's keyword arguments showing ``example`` at the end of --help."""
+    return {
+        "epilog": f"example:\n  {example}",
+        "formatter_class": argparse.RawDescriptionHelpFormatter,
+    }
 
 
 class UsageError(Exception):

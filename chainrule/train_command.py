@@ -19,17 +19,40 @@ from typing import Any
 
 import nn
 from autograd.viz._render import find_renderer
-from chainrule.options import CommandError, UsageError, positive_float, positive_int, writable_file
+from chainrule.options import (
+    TRAIN_EXAMPLE,
+    CommandError,
+    UsageError,
+    positive_float,
+    positive_int,
+    with_example,
+    writable_file,
+)
 from chainrule.outputs import FILES, summary, write_outputs
-from nn.data import Dataset, make_circles, make_moons, make_spirals, signed, train_test_split
+from nn.data import (
+    Dataset,
+    make_blobs,
+    make_circles,
+    make_moons,
+    make_spirals,
+    make_xor,
+    signed,
+    train_test_split,
+)
 from nn.layers import ACTIVATIONS
 from nn.optim import Optimizer
 
+# every generator of nn.data, as a two-class problem of n points
 DATASETS: dict[str, Callable[..., Dataset]] = {
     "moons": make_moons,
     "circles": make_circles,
     "spirals": make_spirals,
+    "blobs": lambda n, seed: make_blobs(n, centers=2, seed=seed),
+    "xor": lambda n, seed: make_xor(n, noise=0.15, seed=seed),
 }
+DATASET_HELP = (
+    "moons (default), circles, spirals, blobs (two Gaussian blobs) or xor (noisy corners)"
+)
 # loss name -> (loss, decision threshold on the output, whether labels become -1/+1)
 LOSSES = {
     "bce": (nn.binary_cross_entropy_with_logits, 0.0, False),
@@ -60,10 +83,13 @@ def batch_size(text: str) -> int | None:
 def add_train_command(commands: Any) -> None:
     """Register ``train`` and its options on the sub-command parsers."""
     train = commands.add_parser(
-        "train", help="train an MLP on a toy data set", description=__doc__.replace("``", "")
+        "train",
+        help="train an MLP on a toy data set",
+        description=__doc__.replace("``", ""),
+        **with_example(TRAIN_EXAMPLE),
     )
     option = train.add_argument
-    option("--dataset", choices=sorted(DATASETS), default="moons")
+    option("--dataset", choices=sorted(DATASETS), default="moons", help=DATASET_HELP)
     option("--samples", type=positive_int, default=200, help="points in the data set (200)")
     option("--hidden", type=hidden_sizes, default=[16, 16], help="hidden layer sizes (16,16)")
     option("--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="relu")

@@ -29,6 +29,8 @@ from nn.module import Module
 from nn.optim import SGD, Adam, AdamW, RMSprop, clip_grad_norm, clip_grad_value
 from nn.restarts import Restarts, Run, random_restarts
 from nn.schedules import CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR
+from nn.torch_bridge import to_torch
+from nn.torch_import import from_torch
 from nn.train import History, fit
 
 __all__ = [
@@ -59,6 +61,7 @@ __all__ = [
     "data",
     "evaluate",
     "fit",
+    "from_torch",
     "hinge_loss",
     "init",
     "l1_penalty",
@@ -71,5 +74,6 @@ __all__ = [
     "save",
     "schedules",
     "squared_error",
+    "to_torch",
     "train_test_split",
 ]

@@ -41,9 +41,18 @@ def signed(y: Sequence[int]) -> list[float]:
     return [2.0 * t - 1.0 for t in y]
 
 
-def make_xor() -> Dataset:
-    """The four XOR points: y = x1 xor x2."""
-    return [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0]
+XOR_POINTS = ([0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0])
+
+
+def make_xor(n: int = 4, noise: float = 0.0, seed: Seed = None) -> Dataset:
+    """XOR: y = x1 xor x2 at the corners of the unit square. The defaults give the four
+    corners in order; ``n`` points cycle through them, each moved by Gaussian noise of std
+    ``noise``."""
+    rng, n = _rng(seed), _check_n(n)
+    points = [
+        [c + rng.gauss(0, noise) if noise else c for c in XOR_POINTS[i % 4]] for i in range(n)
+    ]
+    return points, [(0, 1, 1, 0)[i % 4] for i in range(n)]
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: Seed = None) -> Dataset:

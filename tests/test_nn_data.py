@@ -13,6 +13,7 @@ GENERATORS = {
     "circles": lambda seed: data.make_circles(100, seed=seed),
     "spirals": lambda seed: data.make_spirals(99, classes=3, noise=0.1, seed=seed),
     "blobs": lambda seed: data.make_blobs(90, centers=3, seed=seed),
+    "xor": lambda seed: data.make_xor(40, noise=0.1, seed=seed),
 }
 
 
@@ -58,7 +59,10 @@ def test_sizes_are_exact_and_bad_sizes_named():
 
 def test_xor_and_signed():
     X, y = data.make_xor()
+    assert X == [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
     assert [int(a) ^ int(b) for a, b in X] == y
+    X, y = data.make_xor(10, noise=0.05, seed=0)
+    assert [round(a) ^ round(b) for a, b in X] == y == [0, 1, 1, 0] * 2 + [0, 1]
     assert data.signed([0, 1, 1]) == [-1.0, 1.0, 1.0]
 
 

@@ -1,4 +1,4 @@
-"""The notebooks: all six are there, valid, and committed without outputs.
+"""The notebooks: all are there, valid, and committed without outputs.
 
 The test suite executes them (pytest's ``--nbmake`` collects ``notebooks/``); this file checks
 what execution cannot: that nobody commits a notebook with stored outputs, execution counts or
@@ -21,6 +21,7 @@ EXPECTED = [
     "04_checking_gradients.ipynb",
     "05_higher_order_derivatives.ipynb",
     "06_vanishing_gradients.ipynb",
+    "08_when_you_outgrow_scalars.ipynb",
 ]
 
 

@@ -90,38 +90,48 @@ def _numeric_hessian(f: Function, point: list[float], eps: float) -> list[list[f
     return [[column[i] for column in columns] for i in range(len(point))]
 
 
-def _mismatch(name: str, analytic: float, numeric: float, atol: float, rtol: float) -> str:
-    """A report line if the two disagree (or either is not finite), else ``""``."""
+def mismatch(
+    name: str,
+    analytic: float,
+    numeric: float,
+    atol: float,
+    rtol: float,
+    sides: tuple[str, str] = ("analytic", "numeric"),
+) -> str:
+    """A report line if the two disagree (or either is not finite), else ``""``; the second
+    is the reference (``rtol`` is relative to it). ``sides`` names the two in the line."""
     error = abs(analytic - numeric)
     finite = math.isfinite(analytic) and math.isfinite(numeric)
     if finite and error <= atol + rtol * abs(numeric):
         return ""
     relative = error / abs(numeric) if numeric else math.inf
     errors = f"abs error {error:.3g}, rel error {relative:.3g}" if finite else "not finite"
-    return f"  {name}: analytic {analytic:.10g} vs numeric {numeric:.10g} ({errors})"
+    first, second = sides
+    return f"  {name}: {first} {analytic:.10g} vs {second} {numeric:.10g} ({errors})"
 
 
-def _name(f: Function) -> str:
+def function_name(f: Function) -> str:
+    """How a report names ``f``: its qualified name, else its repr."""
     return str(getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or repr(f))
 
 
 def _fail(f: Function, point: Sequence[float], what: str, lines: list[str]) -> GradcheckError:
     at = ", ".join(f"x{i}={x!r}" for i, x in enumerate(point))
-    return GradcheckError(f"gradcheck of {_name(f)} at ({at}): {what}\n" + "\n".join(lines))
+    return GradcheckError(f"gradcheck of {function_name(f)} at ({at}): {what}\n" + "\n".join(lines))
 
 
 def _first_order_lines(
     f: Function, point: list[float], analytic: list[float], eps: float, tols: Tolerances
 ) -> list[str]:
     pairs = zip(analytic, numeric_grad(f, point, eps), strict=True)
-    lines = [_mismatch(f"input {i}", a, n, *tols) for i, (a, n) in enumerate(pairs)]
+    lines = [mismatch(f"input {i}", a, n, *tols) for i, (a, n) in enumerate(pairs)]
     return [line for line in lines if line]
 
 
 def _second_order_lines(f: Function, point: list[float], eps: float, tols: Tolerances) -> list[str]:
     analytic, numeric = _analytic_hessian(f, point), _numeric_hessian(f, point, eps)
     lines = [
-        _mismatch(f"d2/dx{i} dx{j}", analytic[i][j], numeric[i][j], *tols)
+        mismatch(f"d2/dx{i} dx{j}", analytic[i][j], numeric[i][j], *tols)
         for i in range(len(point))
         for j in range(len(point))
     ]
