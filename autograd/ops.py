@@ -76,7 +76,7 @@ def _on(name: str) -> Callable[[Any], Any]:
     return f
 
 
-sin, cos, sinh, cosh = _on("sin"), _on("cos"), _on("sinh"), _on("cosh")
+sin, cos, sinh, cosh, exp = _on("sin"), _on("cos"), _on("sinh"), _on("cosh"), _on("exp")
 log, sqrt, sigmoid, sign, step = _on("log"), _on("sqrt"), _on("sigmoid"), _on("sign"), _on("step")
 
 
