@@ -40,7 +40,7 @@ class CompiledObjective:
     def __init__(self, model: Module, objective: Objective) -> None:
         self.model = model
         self.step = compile_step(objective, model.parameters(), warn=False,
-                                 key=lambda: model.training)  # fmt: skip
+                                 key=lambda: model.training, eager=objective)  # fmt: skip
 
     def check_targets(self, X: Sequence[Any], y: Sequence[Any], loss: LossFn) -> None:  # noqa: N803
         """Let the loss check every target once (the traced loss sees them as Values)."""

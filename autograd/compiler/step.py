@@ -83,6 +83,7 @@ class CompiledStep:
         check_every: int = 0,
         key: Callable[[], Any] | None = None,
         warn: bool = True,
+        eager: Callable[..., Any] | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
@@ -90,6 +91,7 @@ class CompiledStep:
             raise ValueError(f"check_every must be an int >= 0, got {check_every!r}")
         self.fn, self.params, self.backend = fn, list(params), backend
         self.check_every, self.key, self.warn = check_every, key, warn
+        self.engine_fn = eager
         self.cache: dict[Any, Compiled] = {}
         self.eager_only = ""  # why the step runs the engine, once it does
         self.calls = self.replays = self.traces = self.eager_runs = 0
@@ -135,10 +137,13 @@ class CompiledStep:
         return loss, outputs
 
     def eager(self, *args: Any) -> Result:
-        """The engine's forward and backward on fresh leaves, no code involved."""
+        """The engine's forward and backward (``fn`` on fresh leaves, or the ``eager``
+        function given on the arguments themselves), no generated code involved."""
         self.eager_runs += 1
-        leaves = [_leaves(a) for a in args]
-        result = self.fn(*leaves)
+        if self.engine_fn is not None:
+            result = self.engine_fn(*args)
+        else:
+            result = self.fn(*[_leaves(a) for a in args])
         root, outputs = (result, None) if isinstance(result, Value) else result
         self.output_nesting = _nesting(outputs)
         tape = Tape(root, [], self.params, [], None, outputs)
@@ -160,9 +165,10 @@ class CompiledStep:
         except DataDependentTraceError as err:
             self._give_up(str(err))
             return self.eager(*args)
-        except (TypeError, ValueError, ArithmeticError) as err:  # the engine decides
+        except (TypeError, ValueError, ArithmeticError) as err:
+            result = self.eager(*args)  # the engine's own error, if it is one, stops here
             self._give_up(f"the function cannot be traced with Value inputs ({err})")
-            return self.eager(*args)
+            return result
         self.output_nesting = _nesting(tape.outputs)
         expected = eager_result(tape)  # the engine's own numbers for this call
         if not math.isfinite(expected[0]):
@@ -227,8 +233,12 @@ def compile_step(
     check_every: int = 0,
     key: Callable[[], Any] | None = None,
     warn: bool = True,
+    eager: Callable[..., Any] | None = None,
 ) -> CompiledStep:
     """A training step of ``fn`` compiled: ``fn(*inputs)`` builds the loss from the
     parameters ``params`` (Values it holds) and the inputs it is given as Values, and returns
-    the loss or ``(loss, outputs)``. See :class:`CompiledStep`."""
-    return CompiledStep(fn, params, backend, check_every, key, warn)
+    the loss or ``(loss, outputs)``. ``key()`` names anything else the graph's structure
+    depends on (a mode, a flag); ``eager``, when given, is the engine's version called on the
+    plain arguments (for functions that take numbers where ``fn`` takes Values). See
+    :class:`CompiledStep`."""
+    return CompiledStep(fn, params, backend, check_every, key, warn, eager)
