@@ -34,18 +34,6 @@ class Plan:
     inputs: dict[int, list[Value]]
 
 
-def _ref(v: Value, tape: Tape, local: dict[Value, int], row_inputs: dict[Value, int]) -> Any:
-    if v in local:
-        return ("n", local[v])
-    if v in tape.param_index:
-        return ("p", tape.param_index[v])
-    if v in row_inputs:
-        return ("x", row_inputs[v])
-    if v.parents:
-        return ("other",)
-    return ("c", struct.pack("<d", v.data))
-
-
 def plan(tape: Tape) -> Plan | None:
     """How to roll the tape, or None when it is not one repeated graph per row."""
     if not tape.row_of or not tape.shape or any(s is None for s in tape.shape):
@@ -77,13 +65,22 @@ def plan(tape: Tape) -> Plan | None:
     inputs: dict[int, list[Value]] = {r: [] for r in range(n)}
     for x in tape.inputs:
         inputs[tape.row_of[x]].append(x)
+    # every row the same graph: the same ops and params, on the same parameters, the same
+    # constants and the same positions among the row's inputs and nodes
+    shared: dict[Value, Any] = {p: ("p", i) for i, p in enumerate(tape.params)}
     signature = None
     for r in order:
-        local = {v: k for k, v in enumerate(rows[r])}
-        positions = {x: j for j, x in enumerate(inputs[r])}
-        sig = tuple((v.op, repr(v.param), tuple(_ref(p, tape, local, positions) for p in v.parents))
-                    for v in rows[r])  # fmt: skip
-        if ("other",) in (ref for s in sig for ref in s[2]) or sig != (signature or sig):
+        refs = {**shared, **{x: ("x", j) for j, x in enumerate(inputs[r])}}
+        refs.update((v, k) for k, v in enumerate(rows[r]))
+        sig = []
+        for v in rows[r]:
+            parents = tuple(map(refs.get, v.parents))
+            if None in parents:  # constants: by their bits; anything else does not roll
+                if any(p.parents and p not in refs for p in v.parents):
+                    return None
+                parents = tuple(refs.get(p, ("c", struct.pack("<d", p.data))) for p in v.parents)
+            sig.append((v._op, None if v.param is None else repr(v.param), parents))
+        if sig != (signature or sig):
             return None
         signature = sig
     return Plan(order, rows, tail, inputs)
