@@ -152,28 +152,28 @@ def print_compiled(
     rows: list[Row], first: list[tuple[str, float, float]], train: tuple[float, float]
 ) -> None:
     sec = {(w, n): s for w, n, s, _, _ in rows}
+
+    def ratio(workload: str, slow: str, fast: str) -> float:
+        return sec[workload, slow] / sec[workload, fast]
+
     best = min(("rolled", "straight"), key=lambda b: sec["MLP step", f"compiled {b}"])
-    mlp_c = sec["MLP step", f"compiled {best}"]
-    dag_c = sec["random DAG", "compiled straight"]
+    mlp_c, dag_c = f"compiled {best}", "compiled straight"
     print("\ncompiled (targets: MLP >= 750x micrograd, >= 12x eager, <= 0.5x floats fwd+bwd; "
           "DAG >= 100x micrograd, >= 15x eager)")  # fmt: skip
-    print(f"- MLP step, compiled {best}: {sec['MLP step', 'micrograd'] / mlp_c:.0f}x micrograd, "
-          f"{sec['MLP step', 'chainrule'] / mlp_c:.1f}x eager, "
-          f"{mlp_c / sec['MLP step', 'floats fwd+bwd']:.2f}x the hand-written floats")  # fmt: skip
+    print(f"- MLP step, {mlp_c}: {ratio('MLP step', 'micrograd', mlp_c):.0f}x micrograd, "
+          f"{ratio('MLP step', 'chainrule', mlp_c):.1f}x eager, "
+          f"{ratio('MLP step', mlp_c, 'floats fwd+bwd'):.2f}x the hand-written floats")  # fmt: skip
     for b in ("rolled", "straight", "interpreter"):
-        print(
-            f"  - compiled {b}: {sec['MLP step', 'chainrule'] / sec['MLP step', f'compiled {b}']:.1f}x eager"
-        )
-    print(f"- random DAG, compiled straight: {sec['random DAG', 'micrograd'] / dag_c:.0f}x micrograd, "
-          f"{sec['random DAG', 'chainrule'] / dag_c:.1f}x eager; interpreter "
-          f"{sec['random DAG', 'chainrule'] / sec['random DAG', 'compiled interpreter']:.1f}x eager")  # fmt: skip
-    print(
-        "\n| first call (trace = one engine step, then compile) | total | compiling |\n|---|---:|---:|"
-    )
+        print(f"  - compiled {b}: {ratio('MLP step', 'chainrule', f'compiled {b}'):.1f}x eager")
+    print(f"- random DAG, {dag_c}: {ratio('random DAG', 'micrograd', dag_c):.0f}x micrograd, "
+          f"{ratio('random DAG', 'chainrule', dag_c):.1f}x eager; interpreter "
+          f"{ratio('random DAG', 'chainrule', 'compiled interpreter'):.1f}x eager")  # fmt: skip
+    print("\n| first call (one engine step as the trace, then compiling) | total | compiling |")
+    print("|---|---:|---:|")
     for what, total, compiling in first:
         print(f"| {what} | {total * 1e3:.0f} ms | {compiling * 1e3:.0f} ms |")
-    print(f"\nchainrule train (defaults): {train[0]:.2f} s compiled, {train[1]:.2f} s with --no-compile "
-          f"({train[1] / train[0]:.1f}x)")  # fmt: skip
+    print(f"\nchainrule train (defaults): {train[0]:.2f} s compiled, "
+          f"{train[1]:.2f} s with --no-compile ({train[1] / train[0]:.1f}x)")  # fmt: skip
 
 
 def _cpu() -> str:
