@@ -8,6 +8,7 @@ For graphs too large to compile as source: no Value is made, each node is one en
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from collections.abc import Callable
 from typing import Any
 
@@ -40,12 +41,21 @@ def program(tape: Tape) -> Callable[..., Result]:
     first_node = len(slot)
     for node in tape.nodes:
         slot[node] = len(slot)
-    steps = [(n._op.forward, n._op.rule, n.param, tuple(slot[p] for p in n.parents), slot[n])  # type: ignore[union-attr]
-             for n in tape.nodes]  # fmt: skip
+    steps = []
+    for n in tape.nodes:
+        op = n._op
+        assert op is not None
+        slots = [slot[p] for p in n.parents]
+        # itemgetter fetches the arguments in one call; with one slot it gives the value bare
+        get = itemgetter(*slots) if len(slots) > 1 else itemgetter(slots[0], slots[0])
+        steps.append((op.forward, op.rule, n.param, get, len(slots) == 1, slot[n]))
     root = slot.get(tape.root, -1)
     wanted = [slot[p] for p in tape.params]
     outputs = [slot[v] for v in tape.output_values()]
     shape, n_params, size = tape.shape, len(tape.params), len(slot)
+    backward = [(rule, param, get, one, k, n.parents) for (_, rule, param, get, one, k), n
+                in zip(steps, tape.nodes, strict=True)][::-1]  # fmt: skip
+    order = [[slot[p] for p in n.parents] for n in tape.nodes][::-1]
     isfinite = math.isfinite
 
     def run(params: list[float], *args: Any) -> Result:
@@ -56,8 +66,8 @@ def program(tape: Tape) -> Callable[..., Result]:
             _flat(a, vals)
         vals += constants
         vals += [0.0] * (size - first_node)
-        for forward, _, param, args_, k in steps:
-            xs = [vals[j] for j in args_]
+        for forward, _, param, get, one, k in steps:
+            xs = get(vals)[:1] if one else get(vals)
             out = forward(*xs) if param is None else forward(*xs, param)
             if not -math.inf < out < math.inf and all(map(isfinite, xs)):
                 raise NonFiniteError
@@ -68,13 +78,13 @@ def program(tape: Tape) -> Callable[..., Result]:
         delta: list[Any] = [None] * size
         if root >= 0:
             delta[root] = 1.0
-        for _, rule, param, args_, k in reversed(steps):
+        for (rule, param, get, one, k, _), slots in zip(backward, order, strict=True):
             upstream = delta[k]
             if upstream is None or upstream == 0.0:
                 continue
-            xs = [vals[j] for j in args_]
+            xs = get(vals)[:1] if one else get(vals)
             partials = rule(vals[k], *xs) if param is None else rule(vals[k], *xs, param)
-            for j, local in zip(args_, partials, strict=True):
+            for j, local in zip(slots, partials, strict=True):
                 contribution = upstream if local == 1.0 else local * upstream
                 earlier = delta[j]
                 delta[j] = contribution if earlier is None else earlier + contribution
