@@ -8,8 +8,8 @@ For graphs too large to compile as source: no Value is made, each node is one en
 from __future__ import annotations
 
 import math
-from operator import itemgetter
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from autograd.compiler.straight import NonFiniteError
