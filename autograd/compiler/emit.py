@@ -10,6 +10,7 @@ the engine's additions give.
 
 from __future__ import annotations
 
+import ast
 import functools
 import keyword
 import math
@@ -161,7 +162,7 @@ def _edges(
             if templates is not None and not _plain(local):
                 lines.append(local)  # the engine computes every partial: keep its errors
             continue
-        contribution = d if local == "1.0" else f"{local} * {d}"
+        contribution = times(local, d)
         target = delta_of(parent)
         if target in ready:
             line = f"{target} += {contribution}"
@@ -173,6 +174,31 @@ def _edges(
             line += f"  # {parent.label or texts[j]} <- {node.label or out} ({op.name}, edge {j})"
         lines.append(line)
     return lines, firsts
+
+
+def times(local: str, d: str) -> str:
+    """``local * d`` as text, the product taken into a conditional's branches, where a branch
+    of 1.0 gives ``d`` itself: ``(0.0 if z <= 0.0 else 1.0) * d`` runs as ``(0.0 * d if z <=
+    0.0 else d)``, the same bits (as the engine, a local of 1.0 passes ``d`` on unchanged)."""
+    if local == "1.0":
+        return d
+    if " if " not in local:
+        return f"{local} * {d}"
+    return _distributed(local).replace("\x00D\x00", d)
+
+
+@functools.lru_cache(maxsize=4096)
+def _distributed(local: str) -> str:
+    tree = ast.parse(local.replace("\x00", "_hole_"), mode="eval").body
+
+    def spread(node: ast.expr) -> ast.expr:
+        if isinstance(node, ast.IfExp):
+            return ast.IfExp(node.test, spread(node.body), spread(node.orelse))
+        if isinstance(node, ast.Constant) and node.value == 1.0:
+            return ast.Name("_hole_D_hole_")
+        return ast.BinOp(node, ast.Mult(), ast.Name("_hole_D_hole_"))
+
+    return ast.unparse(spread(tree)).replace("_hole_", "\x00")
 
 
 def _fill(template: str, texts: Sequence[str]) -> str:

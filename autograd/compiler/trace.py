@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd.graph import topo_order
-from autograd.value import Value
+from autograd.value import Value, apply
 
 ENGINE_FILES = {os.path.join(os.path.dirname(os.path.dirname(__file__)), "value.py")}
 _SLOT = Value.__dict__["data"]
+_ENGINE_FILE = apply.__code__.co_filename
 _lock = threading.Lock()
 
 
@@ -119,15 +120,17 @@ def trace(fn: Callable[..., Any], params: Sequence[Value], args: Sequence[Any]) 
 def _watching_data(fn: Callable[..., Any], lifted: list[Any]) -> tuple[Any, str]:
     """``fn(*lifted)`` with reads of ``Value.data`` from outside the engine recorded."""
     thread, where = threading.get_ident(), list[str]()
+    engine, get_frame, get_slot = _ENGINE_FILE, sys._getframe, _SLOT.__get__
 
     def read(value: Value) -> float:
-        if not where and threading.get_ident() == thread:
-            frame = sys._getframe(1)
+        frame = get_frame(1)
+        # every module's code shares one filename object: an identity test is the cheapest
+        if frame.f_code.co_filename is not engine and not where:
             code = frame.f_code
-            if code.co_filename not in ENGINE_FILES:
+            if code.co_filename not in ENGINE_FILES and threading.get_ident() == thread:
                 file = os.path.basename(code.co_filename)
                 where.append(f"{code.co_name} in {file}, line {frame.f_lineno}")
-        return _SLOT.__get__(value, Value)  # type: ignore[no-any-return]
+        return get_slot(value)  # type: ignore[no-any-return]
 
     with _lock:
         Value.data = property(read, _SLOT.__set__)  # type: ignore[assignment]
