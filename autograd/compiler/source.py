@@ -8,24 +8,21 @@ code of its own for any op. A comparison gives a Source too, and a branch on it 
 else y``) is followed both ways, so a forward such as relu's becomes a conditional expression.
 A forward that cannot be read this way (one that calls ``math.exp``) is called by name.
 
-Every text read from a row is checked against the row's own function on sample points (bit
-for bit, NaN and infinities included) before it is used, so an inlined form can never differ
-from the engine: where Python's ``sum`` adds with compensation (3.12+) a dot is called instead.
+Every text read from a row is checked against the row's own function (``verify``) before it
+is used, so an inlined form can never differ from the engine.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import re
-import struct
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from autograd.ops import OPS, ROWS, Op
+from autograd.compiler.verify import HOLE, agrees, call_name, fill, namespace
+from autograd.ops import ROWS, Op
 
 Param = Any  # float, tuple of floats or None
-HOLE = "\x00{}\x00"  # where the i-th argument goes in a template
 
 
 class _BranchError(Exception):
@@ -115,14 +112,6 @@ for _row in ROWS:  # every row by its name (what rules call) and by its method n
             setattr(Source, _attr, _row_method(_row))
 
 
-_HOLES = re.compile("\x00([0-9]+)\x00")
-
-
-def fill(template: str, texts: Sequence[str]) -> str:
-    """A template with its holes replaced by the argument texts."""
-    return _HOLES.sub(lambda m: texts[int(m.group(1))], template)
-
-
 def _read(function: Callable[..., Any], args: Sequence[Any]) -> Any:
     """Run ``function`` on Sources, following every branch on a Source both ways; the result
     (a Source, a float or a tuple of them) as text, or a tuple of texts."""
@@ -179,7 +168,7 @@ def _forward_template(op: Op, arity: int, param: Param) -> str | None:
         return None
     if not isinstance(text, str):
         return None
-    return text if small != arity or _agrees(op, arity, param, text) else None
+    return text if small != arity or agrees(op, arity, param, text) else None
 
 
 def forward_text(op: Op, arity: int, param: Param, texts: Sequence[str]) -> str:
@@ -191,11 +180,6 @@ def forward_text(op: Op, arity: int, param: Param, texts: Sequence[str]) -> str:
         return fill(template, texts)
     args = list(texts) if param is None else [*texts, literal(param)]
     return f"{call_name(op)}({', '.join(args)})"
-
-
-def call_name(op: Op) -> str:
-    """The name the generated module binds to the row's forward function."""
-    return op.name
 
 
 @functools.cache
@@ -212,71 +196,8 @@ def rule_templates(op: Op, arity: int, param: Param) -> tuple[str, ...] | None:
     if not isinstance(texts, tuple) or len(texts) != arity:
         return None
 
-    checked = small != arity or _agrees(op, arity, param, "(" + ", ".join(texts) + ",)", rule=True)
+    checked = small != arity or agrees(op, arity, param, "(" + ", ".join(texts) + ",)", rule=True)
     return texts if checked else None
 
 
-# ---- checking a text against the row, bit for bit ----------------------------------------
-
-SPECIAL = (0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -2.5, math.inf, -math.inf, math.nan, 1e-300, 1e300)
-
-
-def namespace() -> dict[str, Any]:
-    """The globals of generated code: every row's forward under its name, inf and nan."""
-    names: dict[str, Any] = {"inf": math.inf, "nan": math.nan, "abs": abs}
-    names.update({call_name(op): op.forward for op in ROWS})
-    return names
-
-
-def _bits(x: Any) -> Any:
-    if isinstance(x, float):
-        return "nan" if x != x else struct.pack("<d", x)
-    return ("type", type(x).__name__)
-
-
-def _outcome(function: Callable[[], Any]) -> Any:
-    try:
-        result = function()
-    except (ValueError, ArithmeticError) as err:
-        return ("raises", type(err).__name__)
-    return tuple(map(_bits, result))
-
-
-def _samples(op: Op, arity: int) -> list[tuple[float, ...]]:
-    boxes = op.domain if len(op.domain) == arity else op.domain[:1] * arity
-    points = []
-    for k in range(24):  # points inside the sampling box, then special values
-        points.append(tuple(lo + (hi - lo) * ((k * 0.618034 + i * 0.414214) % 1.0)
-                            for i, (lo, hi) in enumerate(boxes)))  # fmt: skip
-    for k, s in enumerate(SPECIAL):
-        points.append(tuple(SPECIAL[(k + 3 * i) % len(SPECIAL)] if i else s for i in range(arity)))
-        points.append(tuple(s for _ in range(arity)))
-    return points
-
-
-def _agrees(op: Op, arity: int, param: Param, text: str, rule: bool = False) -> bool:
-    """Whether the template ``text`` computes what the row does (its forward, or with
-    ``rule`` its partials from ``out`` and the inputs) at every sample point."""
-    holes = [f"a{i}" for i in range(arity + rule)]
-    try:
-        compiled = eval(f"lambda {', '.join(holes)}: {fill(text, holes)}", namespace())
-    except SyntaxError:
-        return False
-    extra = () if param is None else (param,)
-    for xs in _samples(op, arity):
-        if not rule:
-            mine = _outcome(lambda xs=xs: (compiled(*xs),))  # type: ignore[misc]
-            theirs = _outcome(lambda xs=xs: (op.forward(*xs, *extra),))  # type: ignore[misc]
-        else:
-            try:
-                out = op.forward(*xs, *extra)
-            except (ValueError, ArithmeticError):
-                continue
-            mine = _outcome(lambda xs=xs, out=out: compiled(out, *xs))  # type: ignore[misc]
-            theirs = _outcome(lambda xs=xs, out=out: tuple(op.rule(out, *xs, *extra)))  # type: ignore[misc]
-        if mine != theirs:
-            return False
-    return True
-
-
-__all__ = ["OPS", "Source", "forward_text", "literal", "namespace", "rule_templates"]
+__all__ = ["Source", "fill", "forward_text", "literal", "namespace", "rule_templates"]

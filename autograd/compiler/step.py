@@ -28,10 +28,10 @@ import struct
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from autograd.backprop import backpropagate
+from autograd.compiler.backends import Compiled, compile_tape
 from autograd.compiler.trace import DataDependentTraceError, Tape, shape_of, trace
 from autograd.value import Value
 
@@ -41,19 +41,6 @@ BACKENDS = ("auto", "straight", "rolled", "interpreter")
 
 class EagerFallbackWarning(UserWarning):
     """A compiled step could not be trusted and runs the engine instead."""
-
-
-@dataclass
-class Compiled:
-    """One structure's replay: the function, its back end, its source and compile time."""
-
-    run: Callable[..., Result]
-    backend: str
-    source: str
-    shape: Any
-    seconds: float
-    nodes: int
-    outputs: Any = None  # the nesting of the extra outputs (None for a Value)
 
 
 def eager_result(tape: Tape) -> Result:
@@ -198,32 +185,6 @@ def _leaves(arg: Any) -> Any:
     if isinstance(arg, (list, tuple)):
         return [_leaves(a) for a in arg]
     return Value(arg)
-
-
-def compile_tape(tape: Tape, backend: str = "auto") -> Compiled:
-    """The replay of one traced structure with the chosen back end (``auto``: rolled when the
-    graph is one example's graph repeated per row, straight-line up to its size limit, the
-    interpreter beyond)."""
-    from autograd.compiler import interpreter, rolled, straight
-
-    if backend in ("auto", "rolled"):
-        plan = rolled.plan(tape)
-        if plan is not None:
-            source = rolled.rolled_source(tape, plan)
-            return Compiled(
-                straight.build(source), "rolled", source, tape.shape, 0.0, len(tape.nodes)
-            )
-        if backend == "rolled":
-            raise ValueError("this step is not one graph per row of a batch: it cannot be rolled")
-    if backend == "interpreter" or (
-        backend == "auto" and len(tape.nodes) > straight.STRAIGHT_LIMIT
-    ):
-        run = interpreter.program(tape)
-        return Compiled(
-            run, "interpreter", interpreter.listing(tape), tape.shape, 0.0, len(tape.nodes)
-        )
-    source = straight.straight_source(tape)
-    return Compiled(straight.build(source), "straight", source, tape.shape, 0.0, len(tape.nodes))
 
 
 def compile_step(
