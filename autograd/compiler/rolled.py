@@ -11,6 +11,7 @@ whatever the batch size; only the tail (a few lines per row) grows with it.
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -45,9 +46,10 @@ def plan(tape: Tape) -> Plan | None:
     order: list[int] = []
     rows: dict[int, list[Value]] = {}
     tail: list[Value] = []
+    row_of = row.get  # inputs and nodes have a row (or TAIL); parameters and constants none
     for node in tape.nodes:
-        found = (row.get(p) if not p.parents or p in row else TAIL for p in node.parents)
-        kinds = {k for k in found if k is not None}
+        kinds: set[Any] = set(map(row_of, node.parents))
+        kinds.discard(None)
         if len(kinds) == 1 and TAIL not in kinds:
             r = kinds.pop()
             if tail or (order and order[-1] != r and r in rows):
@@ -110,7 +112,6 @@ def rolled_source(tape: Tape, plan: Plan) -> str:
     args = [f"A{k}" for k in range(len(tape.shape))]
     names = [row_values[x] for x in template_inputs]
     targets = ", ".join(pattern(s[0], names) for s in tape.shape)
-    saved = [row_values[v] for v in template] + [row_values[x] for x in template_inputs]
     wanted = set(tape.params)
     row_code = emit(template, row_values, row_deltas.__getitem__,
                     {v: f"d{k}" for v, k in local.items() if k in used}, wanted,
@@ -120,6 +121,12 @@ def rolled_source(tape: Tape, plan: Plan) -> str:
     tail_code = emit(plan.tail, tail_values, tail_deltas.__getitem__, {tape.root: "1.0"},
                      tail_wanted, ready)  # fmt: skip
     loss = tail_values.get(tape.root) or literal(tape.root.data)
+    # a row keeps what its backward reads and what the tail reads, nothing else
+    read = set(re.findall(r"\b[vx][0-9]+\b", "\n".join(row_code.backward)))
+    read |= {f"v{k}" for k in used}
+    every = [row_values[v] for v in template] + [row_values[x] for x in template_inputs]
+    saved = [name for name in every if name in read]
+    position = {name: i for i, name in enumerate(saved)}
     lines = [f"def step(P, {', '.join(args)}):"]
     if tape.params:
         lines.append(f"    [{', '.join(values[p] for p in tape.params)},] = P")
@@ -128,7 +135,7 @@ def rolled_source(tape: Tape, plan: Plan) -> str:
     lines += ["        " + line for line in row_code.forward]
     lines += ["        " + line for line in check_lines(row_code.checks, "0.0")[1:-2]]
     lines.append(f"        T.append(({''.join(s + ', ' for s in saved)}))")
-    lines += [f"    O{k} = [t[{k}] for t in T]" for k in used]
+    lines += [f"    O{k} = [t[{position[f'v{k}']}] for t in T]" for k in used]
     lines += ["    " + line for line in tail_code.forward]
     tail_checks = check_lines(tail_code.checks, f"_c + {loss}")
     lines += ["    " + line for line in tail_checks if line != "_c = 0.0"]

@@ -1,7 +1,8 @@
 """A compiled step: traced once per structure, replayed on floats, the engine as its referee.
 
 ``compile_step(fn, params)`` returns a :class:`CompiledStep`. Calling it with the inputs
-(numbers, or lists of them: a batch of rows) gives ``(loss, gradients, outputs)`` as floats:
+(floats, or lists of them: a batch of rows; a replay computes with what it is given, so an
+int stays a Python int) gives ``(loss, gradients, outputs)`` as floats:
 the loss ``fn`` returns, ``d loss / d p`` for each parameter (what ``backward()`` leaves in a
 zeroed ``.grad``) and the numbers of the extra outputs ``fn`` returns beside the loss. The
 parameters' current ``.data`` is read on every call, so an optimizer updates them as usual.

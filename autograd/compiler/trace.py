@@ -25,7 +25,7 @@ from autograd.value import Value, apply
 ENGINE_FILES = {os.path.join(os.path.dirname(os.path.dirname(__file__)), "value.py")}
 _SLOT = Value.__dict__["data"]
 _ENGINE_FILE = apply.__code__.co_filename
-_lock = threading.Lock()
+_lock = threading.RLock()  # a traced function may itself trace another
 
 
 class DataDependentTraceError(Exception):
