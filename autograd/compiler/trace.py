@@ -133,9 +133,10 @@ def _watching_data(fn: Callable[..., Any], lifted: list[Any]) -> tuple[Any, str]
         return get_slot(value)  # type: ignore[no-any-return]
 
     with _lock:
+        outer = Value.__dict__["data"]  # the slot, or an enclosing trace's watch
         Value.data = property(read, _SLOT.__set__)  # type: ignore[assignment]
         try:
             result = fn(*lifted)
         finally:
-            Value.data = _SLOT
+            Value.data = outer
     return result, where[0] if where else ""
