@@ -274,3 +274,17 @@ def test_bad_options_are_refused() -> None:
         compile_step(lambda: Value(1.0), [], backend="fast")
     with pytest.raises(ValueError, match="check_every"):
         compile_step(lambda: Value(1.0), [], check_every=-1)
+
+
+@given(expressions(), st.tuples(floats_in((-3.0, 3.0)), floats_in((-3.0, 3.0))))
+def test_the_code_for_large_graphs_matches_the_engine_too(
+    e: Expression, elsewhere: tuple[float, float]
+) -> None:
+    """Past READABLE_LIMIT nodes the code has no comments and sets zeros up front."""
+    from autograd.compiler import straight
+
+    limit, straight.READABLE_LIMIT = straight.READABLE_LIMIT, 0
+    try:
+        check_expression(e, "straight", elsewhere)
+    finally:
+        straight.READABLE_LIMIT = limit

@@ -83,12 +83,15 @@ def straight_source(tape: Tape, readable: bool | None = None) -> str:
     lines += [f"    {pattern(s, names)} = {a}" for s, a in zip(tape.shape, args, strict=True)]
     wanted = set(tape.params)
     root = tape.root
-    code = emit(tape.nodes, values, deltas.__getitem__, {root: "1.0"}, wanted, set(), readable)
+    code = emit(tape.nodes, values, deltas.__getitem__, {root: "1.0"}, wanted, set(), readable,
+                zeros_first=not readable)  # fmt: skip
     loss = values.get(root) or literal(root.data)
     lines += ["    " + line for line in code.forward]
     lines += ["    " + line for line in check_lines(code.checks, loss)]
     if readable and code.backward:
         lines.append("    # backward: delta(parent) += local * delta(node), last node first")
+    for i in range(0, len(code.zeros), 100):
+        lines.append("    " + " = ".join(code.zeros[i : i + 100]) + " = -0.0")
     if root in tape.param_index:  # the loss is a parameter itself
         lines.append(f"    {deltas[root]} = 1.0")
     lines += ["    " + line for line in code.backward]
