@@ -24,8 +24,13 @@ from nn.module import Module
 Objective = Callable[[list[Any], list[Any]], tuple[Value, list[Any]]]
 
 
-def why_not_compiled(model: Module) -> str:
-    """Why the model's training step cannot be compiled, or ``""`` when it can."""
+def why_not_compiled(model: Module, loss: LossFn | None = None) -> str:
+    """Why the model's training step cannot be compiled, or ``""`` when it can. The trace
+    gives the loss its targets as Values: nn's own losses treat them as numbers do, but a loss
+    of your own might compare them (``y == 1`` is never true of a Value), so it runs on the
+    engine."""
+    if loss is not None and getattr(loss, "__module__", None) != "nn.losses":
+        return f"the loss {getattr(loss, '__name__', repr(loss))} is not one of nn.losses"
     for name, module in model.named_modules():
         if module.training and isinstance(module, Dropout) and module.p > 0.0:
             return f"dropout {name or ''} draws a new mask every step".replace("  ", " ")

@@ -76,7 +76,7 @@ class _Trainer:
         self.weights = [p for name, p in named if _is_weight(name)]
         layers = model.layers if isinstance(model, MLP) else [model]
         self.groups = [layer.parameters() for layer in layers]
-        use = compiled and not why_not_compiled(model)
+        use = compiled and not why_not_compiled(model, loss)
         self.compiled = CompiledObjective(model, self.objective) if use else None
 
     def objective(self, xb: list[Any], yb: list[Any]) -> tuple[Value, list[Any]]:

@@ -52,6 +52,20 @@ def test_dropout_and_batch_norm_in_training_mode_are_left_to_the_engine() -> Non
     assert why_not_compiled(nn.MLP(2, [4, 1], batchnorm=True)).startswith("batch norm")
     assert why_not_compiled(nn.MLP(2, [4, 1], dropout=0.5).eval()) == ""
     assert why_not_compiled(nn.MLP(2, [4, 1])) == ""
+    assert why_not_compiled(nn.MLP(2, [4, 1]), nn.mse_loss) == ""
+
+
+def test_a_loss_of_your_own_runs_on_the_engine() -> None:
+    def mine(outputs: list[Any], targets: list[Any]) -> Any:
+        return nn.mse_loss(outputs, [1.0 if t == 1 else 0.0 for t in targets])
+
+    assert "not one of nn.losses" in why_not_compiled(nn.MLP(2, [4, 1]), mine)
+    X, labels = nn.data.make_moons(20, seed=0)  # noqa: N806
+    histories = [
+        nn.fit(nn.MLP(2, [3, 1], seed=0), X, labels, loss=mine, epochs=2, compile=c).loss
+        for c in (False, True)
+    ]
+    assert histories[0] == histories[1]
 
 
 def test_bad_targets_are_refused_as_the_engine_refuses_them() -> None:
