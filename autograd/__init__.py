@@ -6,6 +6,7 @@
 >>> y.backward()
 """
 
+from autograd.compiler import compile_step
 from autograd.functional import grad, hessian, hvp, jacobian, jvp, value_and_grad
 from autograd.ops import OPS, Op
 from autograd.testing.gradcheck import GradcheckError, gradcheck, gradgradcheck, numeric_grad
@@ -17,6 +18,7 @@ __all__ = [
     "Op",
     "Value",
     "apply",
+    "compile_step",
     "dot",
     "grad",
     "gradcheck",

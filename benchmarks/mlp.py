@@ -1,4 +1,4 @@
-"""One SGD step of micrograd's demo: MLP(2, [16, 16, 1]) on 64 moons points.
+"""One SGD step of micrograd's demo: MLP(2, [16, 16, 1]) on 100 moons points.
 
 Hinge loss ``mean(relu(1 - y score)) + 1e-4 sum(p^2)``, then ``p -= eta grad``. Every engine
 starts from the same seeded weights; plain floats run the forward pass (and loss) only.
@@ -22,7 +22,7 @@ ALPHA, ETA = 1e-4, 0.1
 Layer = tuple[list[list[float]], list[float]]  # (rows of weights, biases)
 
 
-def moons(n: int = 64, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[float]]:
     """Two interleaved half circles (scikit-learn's make_moons), labels -1 and +1."""
     rng = random.Random(seed)
     xs, ys = [], []

@@ -21,8 +21,10 @@ from typing import Any
 
 import chain
 import dag
+import floors
 import measure
 import mlp
+import replay
 
 Engines = dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]]
 Row = tuple[str, str, float, float, float]  # workload, engine, seconds, gc share, nodes
@@ -89,8 +91,9 @@ def main(argv: list[str] | None = None) -> None:
     sys.setrecursionlimit(100_000)  # micrograd's topological sort recurses once per level
     python = f"{platform.python_implementation()} {platform.python_version()}"
     print(f"{python}, micrograd {version('micrograd')}, chainrule {version('chainrule')}, {_cpu()}")
-    rows = time_workload("MLP step", mlp.engines(), repeats, 0)
-    rows += time_workload("random DAG", dag.engines(dag_nodes), repeats, dag.node_count(dag_nodes))
+    rows = time_workload("MLP step", mlp_engines(), repeats, 0)
+    dag_engines = {**dag.engines(dag_nodes), **replay.dag_engines(dag_nodes)}
+    rows += time_workload("random DAG", dag_engines, repeats, dag.node_count(dag_nodes))
     for n in chain_sizes:
         engines = chain.engines(n)
         del engines["micrograd"]  # beyond its depth limit (below)
@@ -103,6 +106,74 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nmicrograd's deepest chain: {chain.micrograd_depth_limit()} nodes "
           "(RecursionError beyond, at the default recursion limit)")  # fmt: skip
     print_ratios(rows, chain_sizes)
+    print_compiled(rows, replay.first_calls(dag_nodes), train_seconds(args.quick))
+
+
+def mlp_engines() -> Engines:
+    """micrograd's demo step: the engines of mlp.py, the hand-written and batched floors
+    (numpy and torch when installed) and the compiled back ends."""
+    weights, data = mlp.initial_weights(), mlp.moons()
+    engines: Engines = {**mlp.engines()}
+    engines["floats fwd+bwd"] = (lambda: floors.float_prepare(weights, data),
+                                 floors.float_backprop_step)  # fmt: skip
+    for name, module in (("numpy", "numpy"), ("torch", "torch")):
+        try:
+            __import__(module)
+        except ImportError:
+            print(
+                f"({name} is not installed: its context row is skipped; pip install -e '.[bench]')"
+            )
+            continue
+        prepare, step = getattr(floors, f"{name}_prepare"), getattr(floors, f"{name}_step")
+        engines[f"{name} batched"] = ((lambda p=prepare: p(weights, data)), step)
+    return {**engines, **replay.mlp_engines()}
+
+
+def train_seconds(quick: bool) -> tuple[float, float]:
+    """``chainrule train`` (defaults; fewer epochs with --quick): seconds of training with
+    the compiled step and with --no-compile, from metrics.json."""
+    import json
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    seconds = []
+    with tempfile.TemporaryDirectory() as folder:
+        for flags in ([], ["--no-compile"]):
+            out = Path(folder) / ("engine" if flags else "compiled")
+            extra = ["--epochs", "5"] if quick else []
+            command = [sys.executable, "-m", "chainrule", "train", "--quiet", "--out", str(out)]
+            subprocess.run([*command, *extra, *flags], check=True)
+            seconds.append(json.loads((out / "metrics.json").read_text())["seconds"]["training"])
+    return seconds[0], seconds[1]
+
+
+def print_compiled(
+    rows: list[Row], first: list[tuple[str, float, float]], train: tuple[float, float]
+) -> None:
+    sec = {(w, n): s for w, n, s, _, _ in rows}
+
+    def ratio(workload: str, slow: str, fast: str) -> float:
+        return sec[workload, slow] / sec[workload, fast]
+
+    best = min(("rolled", "straight"), key=lambda b: sec["MLP step", f"compiled {b}"])
+    mlp_c, dag_c = f"compiled {best}", "compiled straight"
+    print("\ncompiled (targets: MLP >= 750x micrograd, >= 12x eager, <= 0.5x floats fwd+bwd; "
+          "DAG >= 100x micrograd, >= 15x eager)")  # fmt: skip
+    print(f"- MLP step, {mlp_c}: {ratio('MLP step', 'micrograd', mlp_c):.0f}x micrograd, "
+          f"{ratio('MLP step', 'chainrule', mlp_c):.1f}x eager, "
+          f"{ratio('MLP step', mlp_c, 'floats fwd+bwd'):.2f}x the hand-written floats")  # fmt: skip
+    for b in ("rolled", "straight", "interpreter"):
+        print(f"  - compiled {b}: {ratio('MLP step', 'chainrule', f'compiled {b}'):.1f}x eager")
+    print(f"- random DAG, {dag_c}: {ratio('random DAG', 'micrograd', dag_c):.0f}x micrograd, "
+          f"{ratio('random DAG', 'chainrule', dag_c):.1f}x eager; interpreter "
+          f"{ratio('random DAG', 'chainrule', 'compiled interpreter'):.1f}x eager")  # fmt: skip
+    print("\n| first call (one engine step as the trace, then compiling) | total | compiling |")
+    print("|---|---:|---:|")
+    for what, total, compiling in first:
+        print(f"| {what} | {total * 1e3:.0f} ms | {compiling * 1e3:.0f} ms |")
+    print(f"\nchainrule train (defaults): {train[0]:.2f} s compiled, "
+          f"{train[1]:.2f} s with --no-compile ({train[1] / train[0]:.1f}x)")  # fmt: skip
 
 
 def _cpu() -> str:

@@ -101,6 +101,12 @@ def add_train_command(commands: Any) -> None:
     option("--seed", type=int, default=0, help="data, weights and batches (0)")
     option("--out", type=Path, default=Path("chainrule-out"), help="output folder")
     option("--quiet", action="store_true", help="no progress bar, no summary")
+    option(
+        "--no-compile",
+        dest="compile",
+        action="store_false",
+        help="run every step on the engine instead of the compiled replay (same numbers)",
+    )
     train.set_defaults(run=run_train)
 
 
@@ -183,6 +189,7 @@ def _train(run: Run) -> None:
             run.model, run.X_train, run.y_train, loss=loss, optimizer=optimizer,
             epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
             callbacks=[on_test_set], progress=False if args.quiet else None,
+            compile=args.compile,
         )  # fmt: skip
     except (ArithmeticError, ValueError) as err:  # a diverging loss or gradient
         raise CommandError(f"training failed: {err} (try a smaller --lr than {run.lr:g})") from None

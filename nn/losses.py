@@ -25,10 +25,11 @@ def _pairs(outputs: Outputs, targets: Sequence[Target], loss: str) -> list[tuple
     pairs: list[tuple[Value, float]] = []
     for i, (out, target) in enumerate(zip(outputs, targets, strict=True)):
         outs = [out] if isinstance(out, Value) else list(out)
-        ys = [target] if isinstance(target, (int, float)) else list(target)
+        ys = [target] if isinstance(target, (int, float, Value)) else list(target)
         if len(outs) != len(ys):
             raise ValueError(f"{loss}: example {i} has {len(outs)} outputs but {len(ys)} targets")
-        pairs.extend(zip(outs, [float(y) for y in ys], strict=True))
+        # a target given as a Value (a compiled step traces targets as inputs) stays one
+        pairs.extend(zip(outs, [y if isinstance(y, Value) else float(y) for y in ys], strict=True))
     return pairs
 
 
@@ -88,7 +89,7 @@ def binary_cross_entropy_with_logits(
 def hinge_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "mean") -> Value:
     """Max-margin loss for labels y in {-1, +1}: L = relu(1 - y s) (micrograd's moons demo)."""
     pairs = _pairs(outputs, targets, "hinge_loss")
-    bad = [y for _, y in pairs if y not in (-1.0, 1.0)]
+    bad = [y for _, y in pairs if not isinstance(y, Value) and y not in (-1.0, 1.0)]
     if bad:
         raise ValueError(f"hinge_loss needs targets -1 or +1, got {bad[0]!r}")
     return _reduce([(1.0 - y * s).relu() for s, y in pairs], len(outputs), reduction)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value
+from nn.compiled import CompiledObjective, why_not_compiled
 from nn.data import batches
 from nn.layers import MLP
 from nn.losses import LossFn, l1_penalty, l2_penalty, mse_loss
@@ -67,6 +68,7 @@ class _Trainer:
         clip: float | None,
         l1: float,
         l2: float,
+        compiled: bool = False,
     ) -> None:
         self.model, self.loss, self.optimizer, self.clip = model, loss, optimizer, clip
         self.l1, self.l2 = l1, l2
@@ -74,6 +76,8 @@ class _Trainer:
         self.weights = [p for name, p in named if _is_weight(name)]
         layers = model.layers if isinstance(model, MLP) else [model]
         self.groups = [layer.parameters() for layer in layers]
+        use = compiled and not why_not_compiled(model, loss)
+        self.compiled = CompiledObjective(model, self.objective) if use else None
 
     def objective(self, xb: list[Any], yb: list[Any]) -> tuple[Value, list[Any]]:
         """L = loss(outputs, y) + l1 sum |w| + l2 sum w^2, and the outputs."""
@@ -91,16 +95,20 @@ class _Trainer:
         correct: int | None = 0
         norms: list[list[float]] = []
         for xb, yb in data:
-            total, outputs = self.objective(xb, yb)
-            self.model.zero_grad()
-            total.backward()
+            if self.compiled is not None:  # the same numbers, from generated code
+                loss, outputs = self.compiled.run(xb, yb)
+            else:
+                total, outputs = self.objective(xb, yb)
+                self.model.zero_grad()
+                total.backward()
+                loss = total.data
             norms.append([grad_norm(self.optimizer.params), *map(grad_norm, self.groups)])
             if self.clip is not None:
                 clip_grad_norm(self.optimizer.params, self.clip)
             self.optimizer.step()
             hits = count_correct(outputs, yb, self.loss)
             correct = None if hits is None or correct is None else correct + hits
-            loss_sum += total.data * len(xb)
+            loss_sum += loss * len(xb)
         means = [math.fsum(column) / len(norms) for column in zip(*norms, strict=True)]
         history.loss.append(loss_sum / n)
         history.accuracy.append(None if correct is None else correct / n)
@@ -150,6 +158,7 @@ def fit(
     seed: int | None = None,
     l1: float = 0.0,
     l2: float = 0.0,
+    compile: bool = True,
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent: per batch, L = loss(outputs, y)
     (+ l1 sum|w| + l2 sum w^2 over the weights, not biases nor BatchNorm's gamma and beta),
@@ -159,12 +168,16 @@ def fit(
     is full-batch, k mini-batch, 1 stochastic. ``schedule`` sets eta per epoch, ``clip`` caps
     the gradient norm, ``seed`` fixes the batch shuffling, and a callback
     ``cb(epoch, history)`` returning True stops training. ``progress`` None shows a tqdm bar
-    only when stderr is a terminal.
+    only when stderr is a terminal. ``compile`` replays each batch size's traced step as
+    generated Python (``nn.compiled``) when the model allows, with the engine's numbers bit
+    for bit; ``compile=False`` runs the engine.
     """
     if not X:
         raise ValueError("fit needs at least one example")
     optimizer = optimizer or SGD(model.parameters(), lr=0.1)
-    trainer, history = _Trainer(model, loss, optimizer, clip, l1, l2), History()
+    trainer, history = _Trainer(model, loss, optimizer, clip, l1, l2, compile), History()
+    if trainer.compiled is not None:
+        trainer.compiled.check_targets(X, y, loss)
     rng, base_lr, bar = random.Random(seed), optimizer.lr, _progress_bar(epochs, progress)
     model.train()
     try:

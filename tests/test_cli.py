@@ -158,6 +158,21 @@ def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path: Path) -> None
     assert a["curves"] != c["curves"]
 
 
+def test_no_compile_runs_the_engine_with_the_same_numbers_and_files(tmp_path: Path) -> None:
+    for out, flags in (("compiled", ()), ("engine", ("--no-compile",))):
+        assert chainrule("train", *SHORT, *flags, "--out", out, cwd=tmp_path).returncode == 0
+    compiled, engine = (metrics(tmp_path / out) for out in ("compiled", "engine"))
+    assert (compiled["settings"]["compile"], engine["settings"]["compile"]) == (True, False)
+    for run in (compiled, engine):
+        run.pop("seconds")
+        run.pop("settings")
+    assert compiled == engine
+    model = "model.json"
+    assert (tmp_path / "compiled" / model).read_bytes() == (
+        tmp_path / "engine" / model
+    ).read_bytes()
+
+
 def test_train_options_reach_the_model_and_quiet_prints_nothing(tmp_path: Path) -> None:
     options = ["--dataset", "circles", "--activation", "tanh", "--loss", "hinge"]
     options += ["--optimizer", "sgd", "--batch-size", "full", "--hidden", "3,5", "--out", "o"]

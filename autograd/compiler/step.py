@@ -1,0 +1,206 @@
+"""A compiled step: traced once per structure, replayed on floats, the engine as its referee.
+
+``compile_step(fn, params)`` returns a :class:`CompiledStep`. Calling it with the inputs
+(floats, or lists of them: a batch of rows; a replay computes with what it is given, so an
+int stays a Python int) gives ``(loss, gradients, outputs)`` as floats:
+the loss ``fn`` returns, ``d loss / d p`` for each parameter (what ``backward()`` leaves in a
+zeroed ``.grad``) and the numbers of the extra outputs ``fn`` returns beside the loss. The
+parameters' current ``.data`` is read on every call, so an optimizer updates them as usual.
+
+Safety, in the order a call meets it:
+
+- the structure (the arguments' shapes, ``key()``) picks a compiled version; a new structure
+  is traced and compiled (the trace is the engine's own forward and backward, so the first
+  call of a structure returns the engine's numbers, and the fresh code is checked against
+  them);
+- a trace that read ``.data`` (``if x.data > 0``) may depend on the numbers: the step warns
+  (:class:`EagerFallbackWarning`) and runs the engine from then on;
+- a replay that meets a domain error, an overflow or a value the engine would have refused is
+  re-run by the engine, which raises its named error (or agrees, for inputs that were not
+  finite to begin with);
+- ``check_every=k`` re-runs every k-th call with the engine and compares every bit; a
+  difference warns and switches to the engine for good.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd.backprop import backpropagate
+from autograd.compiler.backends import Compiled, compile_tape
+from autograd.compiler.trace import DataDependentTraceError, Tape, shape_of, trace
+from autograd.value import Value
+
+Result = tuple[float, list[float], list[float]]
+BACKENDS = ("auto", "straight", "rolled", "interpreter")
+
+
+class EagerFallbackWarning(UserWarning):
+    """A compiled step could not be trusted and runs the engine instead."""
+
+
+def eager_result(tape: Tape) -> Result:
+    """The engine's numbers for a traced graph: its one chain-rule loop, from the root."""
+    delta = backpropagate(tape.root, 1.0)[1]
+    grads = [0.0 + delta.get(p, 0.0) for p in tape.params]
+    return tape.root.data, grads, [v.data for v in tape.output_values()]
+
+
+def same_bits(a: Result, b: Result) -> bool:
+    """Loss, gradients and outputs agree bit for bit (any NaN equals any NaN)."""
+
+    def bits(xs: Sequence[float]) -> list[Any]:
+        return ["nan" if x != x else struct.pack("<d", x) for x in xs]
+
+    return bits([a[0], *a[1], *a[2]]) == bits([b[0], *b[1], *b[2]])
+
+
+class CompiledStep:
+    """``fn`` traced and compiled per structure; see the module's description."""
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        params: Sequence[Value],
+        backend: str = "auto",
+        check_every: int = 0,
+        key: Callable[[], Any] | None = None,
+        warn: bool = True,
+        eager: Callable[..., Any] | None = None,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+        if type(check_every) is not int or check_every < 0:
+            raise ValueError(f"check_every must be an int >= 0, got {check_every!r}")
+        self.fn, self.params, self.backend = fn, list(params), backend
+        self.check_every, self.key, self.warn = check_every, key, warn
+        self.engine_fn = eager
+        self.cache: dict[Any, Compiled] = {}
+        self.eager_only = ""  # why the step runs the engine, once it does
+        self.calls = self.replays = self.traces = self.eager_runs = 0
+        self.last: Compiled | None = None
+        self.output_nesting: Any = None  # how the outputs of the latest call were nested
+
+    @property
+    def source(self) -> str:
+        """The generated Python of the most recent structure (the chain rule, written out)."""
+        return self.last.source if self.last is not None else ""
+
+    def __call__(self, *args: Any) -> Result:
+        self.calls += 1
+        if self.eager_only:
+            return self.eager(*args)
+        key: Any = tuple(len(a) if isinstance(a, (list, tuple)) else -1 for a in args)
+        if self.key is not None:
+            key = (key, self.key())
+        compiled = self.cache.get(key)
+        if compiled is None:
+            return self._trace_and_compile(key, args)
+        self.last, self.output_nesting = compiled, compiled.outputs
+        try:
+            result = compiled.run([p.data for p in self.params], *args)
+        except (ArithmeticError, ValueError, TypeError, IndexError):
+            if tuple(map(shape_of, args)) != compiled.shape:
+                return self._trace_and_compile(key, args)
+            return self.eager(*args)  # the engine names the error, or agrees
+        self.replays += 1
+        if self.check_every and self.replays % self.check_every == 0:
+            expected = self.eager(*args)
+            if not same_bits(result, expected):
+                self._give_up(f"a replay differs from the engine at call {self.calls}")
+            return expected
+        return result
+
+    def backward(self, *args: Any) -> tuple[float, list[float]]:
+        """Run the step and add the gradients into the parameters' ``.grad`` (as
+        ``loss.backward()`` does); returns the loss and the outputs."""
+        loss, grads, outputs = self(*args)
+        for p, g in zip(self.params, grads, strict=True):
+            p.grad += g
+        return loss, outputs
+
+    def eager(self, *args: Any) -> Result:
+        """The engine's forward and backward (``fn`` on fresh leaves, or the ``eager``
+        function given on the arguments themselves), no generated code involved."""
+        self.eager_runs += 1
+        if self.engine_fn is not None:
+            result = self.engine_fn(*args)
+        else:
+            result = self.fn(*[_leaves(a) for a in args])
+        root, outputs = (result, None) if isinstance(result, Value) else result
+        self.output_nesting = _nesting(outputs)
+        tape = Tape(root, [], self.params, [], None, outputs)
+        return eager_result(tape)
+
+    def _give_up(self, why: str) -> None:
+        self.eager_only = why
+        if self.warn:
+            warnings.warn(
+                f"compiled step: {why}; running the engine instead",
+                EagerFallbackWarning,
+                stacklevel=3,
+            )
+
+    def _trace_and_compile(self, key: Any, args: Sequence[Any]) -> Result:
+        self.traces += 1
+        try:
+            tape = trace(self.fn, self.params, args)
+        except DataDependentTraceError as err:
+            self._give_up(str(err))
+            return self.eager(*args)
+        except (TypeError, ValueError, ArithmeticError) as err:
+            result = self.eager(*args)  # the engine's own error, if it is one, stops here
+            self._give_up(f"the function cannot be traced with Value inputs ({err})")
+            return result
+        self.output_nesting = _nesting(tape.outputs)
+        expected = eager_result(tape)  # the engine's own numbers for this call
+        if not math.isfinite(expected[0]):
+            return expected  # nothing to learn from a non-finite trace: compile next time
+        start = time.perf_counter()
+        compiled = compile_tape(tape, self.backend)
+        compiled.seconds = time.perf_counter() - start
+        compiled.outputs = _nesting(tape.outputs)
+        try:
+            got = compiled.run([p.data for p in self.params], *args)
+        except (ArithmeticError, ValueError, TypeError, IndexError) as err:
+            got = (math.nan, [], [repr(err)])  # type: ignore[list-item]
+        if not same_bits(got, expected):
+            self._give_up("the compiled code differs from the engine on the traced inputs")
+            return expected
+        self.cache[key] = self.last = compiled
+        return expected
+
+
+def _nesting(outputs: Any) -> Any:
+    if isinstance(outputs, (list, tuple)):
+        return tuple(_nesting(o) for o in outputs)
+    return None
+
+
+def _leaves(arg: Any) -> Any:
+    if isinstance(arg, (list, tuple)):
+        return [_leaves(a) for a in arg]
+    return Value(arg)
+
+
+def compile_step(
+    fn: Callable[..., Any],
+    params: Sequence[Value],
+    backend: str = "auto",
+    check_every: int = 0,
+    key: Callable[[], Any] | None = None,
+    warn: bool = True,
+    eager: Callable[..., Any] | None = None,
+) -> CompiledStep:
+    """A training step of ``fn`` compiled: ``fn(*inputs)`` builds the loss from the
+    parameters ``params`` (Values it holds) and the inputs it is given as Values, and returns
+    the loss or ``(loss, outputs)``. ``key()`` names anything else the graph's structure
+    depends on (a mode, a flag); ``eager``, when given, is the engine's version called on the
+    plain arguments (for functions that take numbers where ``fn`` takes Values). See
+    :class:`CompiledStep`."""
+    return CompiledStep(fn, params, backend, check_every, key, warn, eager)
