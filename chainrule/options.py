@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
+
+from autograd.files import check_target
 
 USAGE, FAILURE = 2, 1
 TRAIN_EXAMPLE = "chainrule train --hidden 16,16 --epochs 50"
@@ -42,13 +43,11 @@ def positive_float(text: str) -> float:
 
 
 def writable_file(path: Path) -> Path:
-    """``path`` if a file can be written there (its folder exists and is writable), else
-    CommandError naming it: checked before any work, so a long run does not fail at the end."""
-    if path.is_dir():
-        raise CommandError(f"cannot write {path}: it is a folder")
-    folder = path.parent
-    if not folder.is_dir():
-        raise CommandError(f"cannot write {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CommandError(f"cannot write {path}: permission denied")
+    """``path`` if a file can be written there (its folder exists and is writable, and what
+    is there already is a regular file that may be replaced), else CommandError naming it:
+    checked before any work, so a long run does not fail at the end."""
+    try:
+        check_target(path)
+    except OSError as err:
+        raise CommandError(f"cannot write {path}: {err.strerror or err}") from None
     return path
