@@ -5,9 +5,10 @@ variable names, ``+ - * / **``, unary ``-`` and ``+``, and calls by name of the 
 functions (``exp log sqrt tanh sigmoid relu softplus sin cos abs`` and ``leaky_relu(x[,
 slope])``). Everything else (attributes, subscripts, lambdas, comprehensions, strings, other
 calls) is refused with an ``ExpressionError`` naming it and its column. Limits on the
-length, the nesting depth and constant exponents keep input such as ``9**9**9**9`` from
-hanging or exhausting anything: a constant exponent is computed, and checked, before the
-power it raises to.
+length, the nesting depth, the length of a chain of operations and constant exponents keep
+input such as ``9**9**9**9`` from hanging or exhausting anything: a constant exponent is
+computed, and checked, before the power it raises to. Both depths are measured without
+recursion before anything else walks the tree, so no input reaches Python's recursion limit.
 
 ``build`` turns a parsed expression into Values (one leaf per variable, labelled with its
 name, inner nodes labelled with their sub-expression); ``to_sympy`` gives the same function
@@ -27,7 +28,10 @@ from autograd import OPS, Value, apply, no_grad
 FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs")
 CALLABLE = (*FUNCTIONS, "leaky_relu")
 MAX_LENGTH = 1000  # characters
-MAX_DEPTH = 100  # nested operations
+MAX_DEPTH = 100  # nested operations; a chain such as x + y + z (or x * y / z) is one level
+MAX_CHAIN = 300  # operations on one path to a leaf, a chain counted in full: the tree walkers
+#                  (build, to_sympy) recurse once or twice per operation, far below 1000 frames
+UNPARSE_HEIGHT = 40  # ast.unparse recurses several frames per level: taller texts are sliced
 MAX_EXPONENT = 1024.0  # |k| of a constant exponent: x**1024 is already beyond most floats
 MAX_LABEL = 24  # longer sub-expressions are drawn unlabelled
 SYMBOLS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
@@ -72,38 +76,96 @@ def parse(text: str, variables: Collection[str]) -> Node:
         raise ExpressionError(
             f"the expression is too long: {len(source)} characters, at most {MAX_LENGTH}"
         )
+    if "\0" in source:
+        raise ExpressionError(
+            f"the expression contains a NUL byte (\\0) at column {source.index(chr(0)) + 1}"
+        )
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
-        raise ExpressionError(f"syntax error at column {err.offset}: {err.msg}") from None
-    except (RecursionError, MemoryError, ValueError):  # the parser's own limits, NUL bytes
+        column = f" at column {err.offset}" if err.offset else ""
+        raise ExpressionError(f"syntax error{column}: {err.msg}") from None
+    except (RecursionError, MemoryError, ValueError):  # the parser's own limits
         raise ExpressionError("the expression cannot be parsed (too deeply nested?)") from None
-    return _Checker(frozenset(variables)).node(tree.body, 1)
+    heights = _check_depths(tree.body)
+    return _Checker(frozenset(variables), source, heights).node(tree.body)
+
+
+_CHAINS = {ast.Add: "+", ast.Sub: "+", ast.Mult: "*", ast.Div: "*"}  # left-associative groups
+
+
+def _check_depths(root: ast.expr) -> dict[int, int]:
+    """Refuse a tree nested deeper than ``MAX_DEPTH`` or with a chain longer than
+    ``MAX_CHAIN``; returns each node's height (by ``id``). Iterative, so any tree the parser
+    builds is measured without recursion.
+
+    The nesting depth counts operations inside operations, but the left operand of ``+``/``-``
+    that is itself a ``+``/``-`` (and likewise ``*``/``/``) continues the same chain: ``x + y
+    + z`` is ``(x + y) + z`` to the parser and one level to a reader."""
+    depth: dict[int, int] = {}
+    height: dict[int, int] = {}
+    stack: list[tuple[ast.AST, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        children = list(ast.iter_child_nodes(node))
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        height[id(node)] = 1 + max((height[id(c)] for c in children), default=-1)
+        levels = [depth[id(c)] + 1 for c in children]
+        if isinstance(node, ast.BinOp) and _continues_chain(node):
+            levels[0] -= 1  # the chain's left part is the same level
+        depth[id(node)] = max(levels, default=0)
+        if depth[id(node)] > MAX_DEPTH:
+            raise ExpressionError(
+                f"the expression is nested too deeply: at most {MAX_DEPTH} levels (a chain such "
+                "as x + y + z counts as one)"
+            )
+        if height[id(node)] > MAX_CHAIN:
+            raise ExpressionError(
+                f"the expression chains too many operations: at most {MAX_CHAIN} from the result "
+                "to a variable (split a long sum with parentheses: (a + b) + (c + d))"
+            )
+    return height
+
+
+def _continues_chain(node: ast.BinOp) -> bool:
+    left = node.left
+    group = _CHAINS.get(type(node.op))
+    return group is not None and isinstance(left, ast.BinOp) and _CHAINS.get(type(left.op)) == group
 
 
 class _Checker:
     """Converts a parsed tree to Nodes, refusing what is not on the whitelist."""
 
-    def __init__(self, variables: frozenset[str]) -> None:
-        self.variables = variables
+    def __init__(self, variables: frozenset[str], source: str, heights: dict[int, int]) -> None:
+        self.variables, self.source, self.heights = variables, source, heights
 
-    def node(self, tree: ast.expr, depth: int) -> Node:
-        if depth > MAX_DEPTH:
-            raise ExpressionError(f"the expression is nested too deeply: at most {MAX_DEPTH}")
-        text = ast.unparse(tree)
+    def text(self, tree: ast.AST) -> str:
+        """The sub-expression's text: as ``ast.unparse`` spells it, or for a tall one (whose
+        text is too long to be a label anyway) the source itself, spaces collapsed."""
+        if self.heights.get(id(tree), 0) <= UNPARSE_HEIGHT:
+            return ast.unparse(tree)
+        return " ".join((ast.get_source_segment(self.source, tree) or "").split())
+
+    def node(self, tree: ast.expr) -> Node:
+        text = self.text(tree)
         if isinstance(tree, ast.Constant):
             return Node("num", number=_number(tree), text=text)
         if isinstance(tree, ast.Name):
             return Node("var", name=self._variable(tree), text=text)
         if isinstance(tree, ast.BinOp) and type(tree.op) in BINARY:
-            args = (self.node(tree.left, depth + 1), self.node(tree.right, depth + 1))
+            args = (self.node(tree.left), self.node(tree.right))
             return Node(BINARY[type(tree.op)], args, text=text)
         if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, (ast.USub, ast.UAdd)):
             op = "neg" if isinstance(tree.op, ast.USub) else "pos"
-            return Node(op, (self.node(tree.operand, depth + 1),), text=text)
+            return Node(op, (self.node(tree.operand),), text=text)
         if isinstance(tree, ast.Call):
-            return self.call(tree, depth, text)
-        raise ExpressionError(f"{_describe(tree)} at column {tree.col_offset + 1} is not allowed")
+            return self.call(tree, text)
+        raise ExpressionError(
+            f"{_describe(tree, text)} at column {tree.col_offset + 1} is not allowed"
+        )
 
     def _variable(self, tree: ast.Name) -> str:
         if tree.id in self.variables:
@@ -116,11 +178,11 @@ class _Checker:
             f"(variables given: {given})"
         )
 
-    def call(self, tree: ast.Call, depth: int, text: str) -> Node:
+    def call(self, tree: ast.Call, text: str) -> Node:
         name = tree.func.id if isinstance(tree.func, ast.Name) else ""
         if not name:
             raise ExpressionError(
-                f"calling {ast.unparse(tree.func)[:30]} at column {tree.col_offset + 1} is not "
+                f"calling {self.text(tree.func)[:30]} at column {tree.col_offset + 1} is not "
                 f"allowed: only {', '.join(CALLABLE)} can be called, by name"
             )
         arity = (1, 2) if name == "leaky_relu" else (1,)
@@ -131,7 +193,7 @@ class _Checker:
                 "leaky_relu(x) or leaky_relu(x, slope)" if name == "leaky_relu" else f"{name}(x)"
             )
             raise ExpressionError(f"{name} takes its arguments as {usage}, got {text}")
-        args = tuple(self.node(arg, depth + 1) for arg in tree.args)
+        args = tuple(self.node(arg) for arg in tree.args)
         if len(args) == 2 and not args[1].constant:
             raise ExpressionError(f"leaky_relu's slope must be a number, got {args[1].text}")
         return Node(name, args, text=text)
@@ -153,10 +215,10 @@ def _number(tree: ast.Constant) -> float:
     return number
 
 
-def _describe(tree: ast.AST) -> str:
+def _describe(tree: ast.AST, text: str) -> str:
     if isinstance(tree, (ast.BinOp, ast.UnaryOp)):
         return f"the operator {SYMBOLS.get(type(tree.op), type(tree.op).__name__)}"
-    return REFUSED.get(type(tree), f"{type(tree).__name__} ({ast.unparse(tree)[:30]})")
+    return REFUSED.get(type(tree), f"{type(tree).__name__} ({text[:30]})")
 
 
 def build(node: Node, leaves: Mapping[str, Value]) -> Value:

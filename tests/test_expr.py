@@ -15,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, grad
-from chainrule.expr import MAX_DEPTH, ExpressionError, build, parse, to_function, to_sympy
+from chainrule.expr import (
+    MAX_CHAIN,
+    MAX_DEPTH,
+    ExpressionError,
+    build,
+    parse,
+    to_function,
+    to_sympy,
+)
 
 AT = {"x": 0.7, "y": -1.3, "z": 2.1}
 
@@ -178,3 +186,33 @@ def test_gradients_match_sympy(text: str) -> None:
     for name, value in zip(AT, analytic, strict=True):
         exact = float(sp.diff(expression, symbols[name]).subs(at).evalf(30))
         assert math.isclose(value, exact, rel_tol=1e-9, abs_tol=1e-12), (text, name)
+
+
+def test_a_long_flat_sum_is_one_level_not_deep_nesting() -> None:
+    for n in (150, MAX_CHAIN):
+        text = "+".join(["x", "y"] * (n // 2)) + "+z" * (n % 2)
+        node = parse(text, AT)
+        out = build(node, leaves())  # recursion stays far from Python's limit
+        assert out.data == pytest.approx(n // 2 * (AT["x"] + AT["y"]) + n % 2 * AT["z"])
+        assert to_sympy(node, {name: sp.Symbol(name) for name in AT}).is_Add
+    assert node.text == text  # a tall node's text is its source, not ast.unparse's
+    mixed = "x*y/z*x + " * 49 + "x"  # chains of * and / inside a chain of +: two levels
+    assert parse(mixed, AT).op == "add"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("-" * 330 + "x", f"nested too deeply: at most {MAX_DEPTH} levels"),
+        ("+".join(["x"] * 332), f"chains too many operations: at most {MAX_CHAIN}"),
+        ("(" * 250 + "x" + ")" * 250, "too many nested parentheses"),
+        ("sin(" * 101 + "x" + ")" * 101, "nested too deeply"),
+        ("x**" * 101 + "x", "nested too deeply"),
+        ("x[" + "+".join(["x"] * 250) + "]", "a subscript at column 1 is not allowed"),
+        ("x\0+1", r"contains a NUL byte \(\\0\) at column 2"),
+    ],
+    ids=["330 minus signs", "332 terms", "parentheses", "calls", "powers", "subscript", "NUL"],
+)
+def test_deep_or_long_input_is_one_clear_error(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        parse(text, AT)
