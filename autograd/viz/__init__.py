@@ -21,7 +21,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from autograd.files import write_atomically
 from autograd.value import Value
@@ -51,17 +51,32 @@ __all__ = [
 ]
 
 DISPLAY_MAX_NODES = 300  # a Value bigger than this displays as text; draw it grouped instead
+DISPLAY_TIMEOUT = 10.0  # seconds a notebook waits for a Value's picture before showing text
+HUGE_NODES = 5000  # more is drawn only with huge=True: such layouts take minutes to hours
+RENDER_TIMEOUT = 300.0  # seconds a picture may take to lay out, unless timeout= says otherwise
+SHRINK = (
+    "collapse it with group_by (group_by=4 draws each neuron of an nn.MLP as one box, "
+    "group_by=2 each layer), or draw a part of it (pass an inner node as root)"
+)
 
 
 def statements(root: Value, opts: DrawOptions) -> list[str]:
-    """The DOT statements drawing ``root``'s graph, after the ``max_nodes`` guard."""
+    """The DOT statements drawing ``root``'s graph, after the size guards: at most
+    ``max_nodes`` boxes (None: no limit of its own), and never more than ``HUGE_NODES``
+    unless ``huge=True`` asks for any size."""
     scene = Scene(root, opts)
-    if opts.max_nodes is not None and scene.size() > opts.max_nodes:
+    size = scene.size()
+    if size > HUGE_NODES and not opts.huge:
         raise ValueError(
-            f"the graph has {scene.size()} nodes to draw, more than max_nodes={opts.max_nodes}: "
-            "collapse it with group_by (group_by=4 draws each neuron of an nn.MLP as one box, "
-            "group_by=2 each layer), draw a part of it (pass an inner node as root), or raise "
-            "max_nodes (None draws everything; thousands of nodes take seconds to lay out)"
+            f"the graph has {size:,} nodes to draw, more than {HUGE_NODES:,}, beyond which a "
+            f"layout takes minutes to hours: {SHRINK}; to draw it all the same, pass huge=True "
+            "(with a message every 30 s while it is laid out)"
+        )
+    if opts.max_nodes is not None and size > opts.max_nodes and not opts.huge:
+        raise ValueError(
+            f"the graph has {size:,} nodes to draw, more than max_nodes={opts.max_nodes}: "
+            f"{SHRINK}, or raise max_nodes (None: up to {HUGE_NODES:,}; a thousand nodes may take "
+            "a minute to lay out)"
         )
     lines = header(scene)
     for node in scene.order:
@@ -86,6 +101,7 @@ def to_dot(
     highlight: Value | None = None,
     group_by: GroupBy | None = None,
     max_nodes: int | None = 1000,
+    huge: bool = False,
     precision: int = 4,
 ) -> str:
     """The DOT text of the graph that computed ``root``; the same graph always gives the same
@@ -100,11 +116,14 @@ def to_dot(
     ``highlight``: a node whose inputs (everything it is computed from) are outlined, the
     rest faded. ``group_by``: collapse nodes into boxes, by a label depth (4: one box per nn
     neuron, 2: per layer) or a function ``node -> name or None`` (see ``autograd.viz._groups``).
-    ``max_nodes``: refuse to draw more boxes than this, with advice (None: no limit).
+    ``max_nodes``: refuse to draw more boxes than this, with advice (None: no limit of its
+    own, but never more than ``HUGE_NODES``, 5,000). ``huge``: draw any size, ignoring both
+    limits (``render`` and ``svg`` then wait as long as the layout takes, saying every 30 s
+    that it is still running).
     ``precision``: significant digits of the numbers shown.
     """
     options = dict(rankdir=rankdir, ops=ops, edge_labels=edge_labels, color=color)
-    options.update(highlight=highlight, group_by=group_by, max_nodes=max_nodes)
+    options.update(highlight=highlight, group_by=group_by, max_nodes=max_nodes, huge=huge)
     return source(_lines(root, {**options, "precision": precision}))
 
 
@@ -122,19 +141,44 @@ def _lines(root: Value, options: dict[str, Any]) -> list[str]:
     return statements(root, DrawOptions(**options))
 
 
-def svg(root: Value, **options: Any) -> str:
-    """The graph drawn as SVG text (options as for :func:`to_dot`)."""
-    return run_renderer(source(_lines(root, options)), "svg").decode("utf-8")
+Timeout = float | None | Literal["auto"]
+
+
+def _drawing(root: Value, options: dict[str, Any], timeout: Timeout) -> tuple[str, Any]:
+    """The DOT text, and the keywords for ``run_renderer``: a time limit (``"auto"``:
+    ``RENDER_TIMEOUT``, or none for a huge picture) and, for a huge one, progress messages."""
+    lines = _lines(root, options)
+    huge = bool(options.get("huge"))
+    if timeout == "auto":
+        timeout = None if huge else RENDER_TIMEOUT
+    progress = ""
+    if huge:
+        boxes = Scene(root, DrawOptions(**options)).size()
+        progress = f"autograd.viz: drawing {boxes:,} boxes (huge=True)"
+    return source(lines), {"timeout": timeout, "progress": progress}
+
+
+def svg(root: Value, timeout: Timeout = "auto", **options: Any) -> str:
+    """The graph drawn as SVG text (options as for :func:`to_dot`; ``timeout`` as for
+    :func:`render`)."""
+    text, how = _drawing(root, options, timeout)
+    return run_renderer(text, "svg", **how).decode("utf-8")
 
 
 def render(
-    root: Value, path: str | os.PathLike[str], format: str | None = None, **options: Any
+    root: Value,
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    timeout: Timeout = "auto",
+    **options: Any,
 ) -> Path:
     """Draw the graph into ``path`` (svg, png or pdf, from its suffix unless ``format`` says)
     and its DOT source beside it (``g.png`` -> ``g.dot``); return ``path``.
 
     Both files are written whole or not at all. Without a renderer (or one that cannot write
-    the format) this raises :class:`RendererNotFoundError`, after writing the DOT source.
+    the format) this raises :class:`RendererNotFoundError`, after writing the DOT source. A
+    layout that takes longer than ``timeout`` seconds (``"auto"``: ``RENDER_TIMEOUT``, 300 s,
+    or no limit with ``huge=True``; None: no limit) is stopped with a :class:`RenderError`.
     """
     path = Path(path)
     fmt = (format or path.suffix.lstrip(".")).lower()
@@ -145,12 +189,12 @@ def render(
         )
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot write {path}: the folder {path.parent} does not exist")
-    text = source(_lines(root, options))
+    text, how = _drawing(root, options, timeout)
     dot_path = path if fmt == "dot" else path.with_suffix(".dot")
     write_atomically(dot_path, text.encode("utf-8"))
     if fmt != "dot":
         try:
-            picture = run_renderer(text, fmt)
+            picture = run_renderer(text, fmt, **how)
         except (RendererNotFoundError, RenderError) as err:
             raise type(err)(f"{err} (the DOT source was written to {dot_path})") from None
         write_atomically(path, picture)
@@ -162,7 +206,7 @@ def repr_mimebundle(root: Value) -> dict[str, str]:
     too large to read, or a machine without a renderer, gets the text only."""
     bundle = {"text/plain": repr(root)}
     with contextlib.suppress(ValueError, RendererNotFoundError, RenderError):
-        bundle["image/svg+xml"] = svg(root, max_nodes=DISPLAY_MAX_NODES)
+        bundle["image/svg+xml"] = svg(root, DISPLAY_TIMEOUT, max_nodes=DISPLAY_MAX_NODES)
     return bundle
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from autograd.viz._dot import Scene, attrs, group_node, quote
 from autograd.viz._groups import frames
-from autograd.viz._style import FONT, INK
+from autograd.viz._style import FONT, INK, visible
 
 
 def frame_lines(scene: Scene) -> list[str]:
@@ -14,7 +14,7 @@ def frame_lines(scene: Scene) -> list[str]:
     for k, (frame, names) in enumerate(frames(list(scene.members)).items()):
         boxes = "; ".join(scene.group_id[name] for name in names)
         lines.append(
-            f'subgraph cluster_{k} {{ label={quote(frame)}; style="rounded,filled"; '
+            f'subgraph cluster_{k} {{ label={quote(visible(frame))}; style="rounded,filled"; '
             f'fillcolor="#f4f4f4"; color="#c8c8c8"; {boxes} }}'
         )
     return lines
