@@ -49,10 +49,12 @@ def check_sample(x: object, nin: int | None, where: str) -> None:
 
 def check_samples(X: Sequence[Any], y: Sequence[Any], nin: int | None, where: str) -> None:  # noqa: N803
     """A data set for ``where`` (``"fit"``): at least one example, as many targets as
-    examples, and every example as ``check_sample`` wants it."""
+    examples, and, for a model of known width ``nin`` (an MLP or a Layer), every example as
+    ``check_sample`` wants it (a module of one's own may take other inputs)."""
     if not X:
         raise ValueError(f"{where} needs at least one example")
     if len(X) != len(y):
         raise ValueError(f"{where}: {len(X)} examples but {len(y)} targets: give one per example")
-    for i, x in enumerate(X):
-        check_sample(x, nin, f"{where}: X[{i}]")
+    if nin is not None:
+        for i, x in enumerate(X):
+            check_sample(x, nin, f"{where}: X[{i}]")

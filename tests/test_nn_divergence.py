@@ -83,6 +83,8 @@ def test_bad_data_sets_are_refused_before_training(X, y, error, message):
     with pytest.raises(error, match=message):
         nn.fit(model, X, y, epochs=1)
     assert model.state_dict() == start
+    with pytest.raises(error, match=message.replace("fit", "evaluate")):
+        nn.evaluate(model, X, y)
 
 
 def test_one_example_given_as_a_number_is_named_with_the_fix():

@@ -139,6 +139,14 @@ def test_corrupt_files_are_rejected_with_the_file_and_the_problem(tmp_path, mode
     assert str(info.value).startswith(str(path))
 
 
+def test_save_names_the_file_it_could_not_write(tmp_path, model):
+    target = tmp_path / "nope" / "m.json"
+    with pytest.raises(FileNotFoundError) as info:
+        nn.save(model, target)
+    assert info.value.filename == str(target)
+    assert ".tmp" not in str(info.value)
+
+
 def test_missing_file_and_modules_of_other_types():
     with pytest.raises(FileNotFoundError):
         nn.load("no-such-model.json")
