@@ -36,7 +36,10 @@ class Bound:
 
 
 # Each bound keeps one run within memory and reach: a training step builds a graph of about
-# 20 bytes per (parameter, example) pair, so WORK caps a step near 400 MB.
+# 20 bytes per (parameter, example) pair, so "work per step" caps a step near 400 MB, and
+# "parameters" keeps the decision boundary's 3,600 evaluations within a minute or two. The
+# total time (epochs x points x parameters) is the user's to choose: it shows in the
+# progress bar, and Ctrl-C stops it.
 BOUNDS = {
     "--samples": Bound(8, 100_000, "points"),
     "--hidden": Bound(1, 1024, "neurons in a hidden layer"),
@@ -45,6 +48,7 @@ BOUNDS = {
     "--batch-size": Bound(1, 100_000, "examples per step"),
     "--lr": Bound(0.0, 1e6, "learning rate", low_open=True),
     "--seed": Bound(0, 2**32 - 1, "seed"),
+    "parameters": Bound(1, 100_000, "parameters in the model"),
     "work per step": Bound(1, 20_000_000, "(parameter, example) pairs per training step"),
     "--eps": Bound(0.0, 1.0, "finite-difference step", low_open=True),
     "--atol": Bound(0.0, 1e6, "absolute tolerance", low_open=True),

@@ -70,10 +70,15 @@ def batch_size(text: str) -> int | None:
 
 
 def check_work(args: argparse.Namespace) -> None:
-    """Refuse a run whose training step would build too large a graph (about 20 bytes per
-    parameter and example), before anything is computed."""
+    """Refuse a model with too many parameters, or a training step that would build too
+    large a graph (about 20 bytes per parameter and example), before anything is computed."""
     sizes = [2, *args.hidden, 1]
     parameters = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    if check_bound("parameters", parameters):
+        raise UsageError(
+            f"--hidden {','.join(map(str, args.hidden))} makes a model of {parameters:,} "
+            f"parameters, more than {BOUNDS['parameters'].high:,.0f}: use smaller layers"
+        )
     batch = min(args.batch_size or args.samples, args.samples)
     problem = check_bound("work per step", parameters * batch)
     if problem:
