@@ -8,7 +8,10 @@ during them:
   ``chainrule: error: interrupted`` or ``... terminated``, after the usual clean-up (a file
   being written is removed; the previous one stays). The process then ends by that signal, as
   an uncaught signal would end it, so a shell sees status 130 or 143 and a script running
-  ``chainrule`` in a loop stops too.
+  ``chainrule`` in a loop stops too. While the program's modules are imported (a few hundred
+  milliseconds) a signal is noted and acted on once they are: an interrupt inside an import
+  can leave Python printing half a traceback. Before this module runs, during the
+  interpreter's own start-up (some tens of milliseconds), Python alone handles Ctrl-C.
 - Output cut short by a closed pipe (``chainrule graph ... --explain | head``) is not an
   error: the rest of the output is dropped, the command finishes its work (its files are
   written) and exits with its usual status.
@@ -20,7 +23,10 @@ import io
 import os
 import signal
 import sys
-from typing import Any, NoReturn, TextIO
+
+TYPE_CHECKING = False  # as typing's, without importing typing: start-up is kept short
+if TYPE_CHECKING:
+    from typing import Any, NoReturn, TextIO
 
 
 class Terminated(KeyboardInterrupt):
@@ -69,12 +75,19 @@ class _PipeSafe(io.TextIOBase):
 
 def run() -> NoReturn:
     """Run ``chainrule`` with the process's arguments and exit with its status."""
-    signal.signal(signal.SIGTERM, _terminate)
+    noted: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda signum, frame: noted.append(signum))
+    sys.unraisablehook = _unraisable
     stdout = sys.stdout
     sys.stdout = _PipeSafe(stdout)
     try:
         from chainrule.cli import main
 
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _terminate)
+        if noted:
+            _die(signal.Signals(noted[0]))
         status = main()
         sys.stdout.flush()
     except KeyboardInterrupt as interrupt:
@@ -82,6 +95,16 @@ def run() -> NoReturn:
     finally:
         sys.stdout = stdout
     raise SystemExit(status)
+
+
+def _unraisable(unraisable: Any) -> None:
+    """An interrupt raised where Python can only report it (a finaliser, a weak reference's
+    callback) ends the program as any other interrupt, instead of being printed and lost."""
+    if isinstance(unraisable.exc_value, Terminated):
+        _die(signal.SIGTERM)
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        _die(signal.SIGINT)
+    sys.__unraisablehook__(unraisable)
 
 
 def _die(signum: signal.Signals) -> NoReturn:
