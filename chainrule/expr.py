@@ -24,16 +24,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import OPS, Value, apply, no_grad
+from chainrule.expr_depth import MAX_CHAIN, MAX_DEPTH, DepthError, check_depths
 
 FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs")
 CALLABLE = (*FUNCTIONS, "leaky_relu")
 MAX_LENGTH = 1000  # characters
-MAX_DEPTH = 100  # nested operations; a chain such as x + y + z (or x * y / z) is one level
-MAX_CHAIN = 300  # operations on one path to a leaf, a chain counted in full: the tree walkers
-#                  (build, to_sympy) recurse once or twice per operation, far below 1000 frames
 UNPARSE_HEIGHT = 40  # ast.unparse recurses several frames per level: taller texts are sliced
 MAX_EXPONENT = 1024.0  # |k| of a constant exponent: x**1024 is already beyond most floats
 MAX_LABEL = 24  # longer sub-expressions are drawn unlabelled
+__all__ = ["MAX_CHAIN", "MAX_DEPTH", "ExpressionError", "Node", "build", "parse", "to_function",
+           "to_sympy"]  # fmt: skip
 SYMBOLS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
            ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>",
            ast.Invert: "~", ast.Not: "not"}  # fmt: skip
@@ -87,53 +87,11 @@ def parse(text: str, variables: Collection[str]) -> Node:
         raise ExpressionError(f"syntax error{column}: {err.msg}") from None
     except (RecursionError, MemoryError, ValueError):  # the parser's own limits
         raise ExpressionError("the expression cannot be parsed (too deeply nested?)") from None
-    heights = _check_depths(tree.body)
+    try:
+        heights = check_depths(tree.body)
+    except DepthError as err:
+        raise ExpressionError(str(err)) from None
     return _Checker(frozenset(variables), source, heights).node(tree.body)
-
-
-_CHAINS = {ast.Add: "+", ast.Sub: "+", ast.Mult: "*", ast.Div: "*"}  # left-associative groups
-
-
-def _check_depths(root: ast.expr) -> dict[int, int]:
-    """Refuse a tree nested deeper than ``MAX_DEPTH`` or with a chain longer than
-    ``MAX_CHAIN``; returns each node's height (by ``id``). Iterative, so any tree the parser
-    builds is measured without recursion.
-
-    The nesting depth counts operations inside operations, but the left operand of ``+``/``-``
-    that is itself a ``+``/``-`` (and likewise ``*``/``/``) continues the same chain: ``x + y
-    + z`` is ``(x + y) + z`` to the parser and one level to a reader."""
-    depth: dict[int, int] = {}
-    height: dict[int, int] = {}
-    stack: list[tuple[ast.AST, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        children = list(ast.iter_child_nodes(node))
-        if not children_done:
-            stack.append((node, True))
-            stack.extend((child, False) for child in children)
-            continue
-        height[id(node)] = 1 + max((height[id(c)] for c in children), default=-1)
-        levels = [depth[id(c)] + 1 for c in children]
-        if isinstance(node, ast.BinOp) and _continues_chain(node):
-            levels[0] -= 1  # the chain's left part is the same level
-        depth[id(node)] = max(levels, default=0)
-        if depth[id(node)] > MAX_DEPTH:
-            raise ExpressionError(
-                f"the expression is nested too deeply: at most {MAX_DEPTH} levels (a chain such "
-                "as x + y + z counts as one)"
-            )
-        if height[id(node)] > MAX_CHAIN:
-            raise ExpressionError(
-                f"the expression chains too many operations: at most {MAX_CHAIN} from the result "
-                "to a variable (split a long sum with parentheses: (a + b) + (c + d))"
-            )
-    return height
-
-
-def _continues_chain(node: ast.BinOp) -> bool:
-    left = node.left
-    group = _CHAINS.get(type(node.op))
-    return group is not None and isinstance(left, ast.BinOp) and _CHAINS.get(type(left.op)) == group
 
 
 class _Checker:

@@ -198,6 +198,9 @@ def test_a_long_flat_sum_is_one_level_not_deep_nesting() -> None:
     assert node.text == text  # a tall node's text is its source, not ast.unparse's
     mixed = "x*y/z*x + " * 49 + "x"  # chains of * and / inside a chain of +: two levels
     assert parse(mixed, AT).op == "add"
+    parse("+".join(["x"] * (MAX_CHAIN + 1)), AT)  # MAX_CHAIN operations
+    with pytest.raises(ExpressionError, match="chains too many operations"):
+        parse("+".join(["x"] * (MAX_CHAIN + 2)), AT)
 
 
 @pytest.mark.parametrize(
