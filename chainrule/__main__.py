@@ -1,5 +1,5 @@
 """``python -m chainrule``: the ``chainrule`` command."""
 
-from chainrule.cli import main
+from chainrule.launch import run
 
-raise SystemExit(main())
+run()

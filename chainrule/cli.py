@@ -4,7 +4,9 @@ gradient against finite differences and, with sympy, the exact derivative).
 
 Errors are one line on stderr, ``chainrule: error: ...``, and an exit status: 2 for bad
 usage (an option, an expression), 1 for a failure (a domain error, a file that cannot be
-written); never a traceback. Outputs are written whole or not at all.
+written); never a traceback. Outputs are written whole or not at all. Every input is
+bounded (``chainrule.options.BOUNDS``). Signals and a closed standard output are handled by
+``chainrule.launch``, the program's entry point.
 """
 
 from __future__ import annotations
@@ -73,8 +75,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(args)
     except (ExpressionError, UsageError) as err:
         _fail(str(err), USAGE)
-    except KeyboardInterrupt:
-        _fail("interrupted", 130)
     except (CommandError, GradcheckError, RendererNotFoundError, RenderError) as err:
         _fail(str(err), FAILURE)
     except OSError as err:

@@ -5,10 +5,11 @@ variable names, ``+ - * / **``, unary ``-`` and ``+``, and calls by name of the 
 functions (every row with a ``syntax`` name: ``exp(x)``, ``atan2(y, x)``, ``max(x, y)``,
 ``leaky_relu(x[, slope])``, ``clamp(x, lo, hi)``, ...). Everything else (attributes,
 subscripts, lambdas, comprehensions, strings, other calls) is refused with an
-``ExpressionError`` naming it and its column. Limits on the
-length, the nesting depth and constant exponents keep input such as ``9**9**9**9`` from
-hanging or exhausting anything: a constant exponent is computed, and checked, before the
-power it raises to.
+``ExpressionError`` naming it and its column. Limits on the length, the nesting depth, the
+length of a chain of operations and constant exponents keep input such as ``9**9**9**9``
+from hanging or exhausting anything: a constant exponent is computed, and checked, before the
+power it raises to. Both depths are measured without recursion before anything else walks
+the tree, so no input reaches Python's recursion limit.
 
 ``build`` turns a parsed expression into the graph the same expression written in Python with
 Values builds (one leaf per variable, labelled with its name, inner nodes labelled with their
@@ -27,13 +28,16 @@ from typing import Any
 
 from autograd import OPS, Op, Value, apply, no_grad
 from autograd.ops import ROWS
+from chainrule.expr_depth import MAX_CHAIN, MAX_DEPTH, DepthError, check_depths
 
 FUNCTIONS: dict[str, Op] = {op.syntax: op for op in ROWS if op.syntax}  # name -> row
 CALLABLE = tuple(FUNCTIONS)
 MAX_LENGTH = 1000  # characters
-MAX_DEPTH = 100  # nested operations
+UNPARSE_HEIGHT = 40  # ast.unparse recurses several frames per level: taller texts are sliced
 MAX_EXPONENT = 1024.0  # |k| of a constant exponent: x**1024 is already beyond most floats
 MAX_LABEL = 24  # longer sub-expressions are drawn unlabelled
+__all__ = ["MAX_CHAIN", "MAX_DEPTH", "ExpressionError", "Node", "build", "parse", "to_function",
+           "to_sympy"]  # fmt: skip
 SYMBOLS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
            ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>",
            ast.Invert: "~", ast.Not: "not"}  # fmt: skip
@@ -78,38 +82,54 @@ def parse(text: str, variables: Collection[str]) -> Node:
         raise ExpressionError(
             f"the expression is too long: {len(source)} characters, at most {MAX_LENGTH}"
         )
+    if "\0" in source:
+        raise ExpressionError(
+            f"the expression contains a NUL byte (\\0) at column {source.index(chr(0)) + 1}"
+        )
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
-        raise ExpressionError(f"syntax error at column {err.offset}: {err.msg}") from None
-    except (RecursionError, MemoryError, ValueError):  # the parser's own limits, NUL bytes
+        column = f" at column {err.offset}" if err.offset else ""
+        raise ExpressionError(f"syntax error{column}: {err.msg}") from None
+    except (RecursionError, MemoryError, ValueError):  # the parser's own limits
         raise ExpressionError("the expression cannot be parsed (too deeply nested?)") from None
-    return _Checker(frozenset(variables)).node(tree.body, 1)
+    try:
+        heights = check_depths(tree.body)
+    except DepthError as err:
+        raise ExpressionError(str(err)) from None
+    return _Checker(frozenset(variables), source, heights).node(tree.body)
 
 
 class _Checker:
     """Converts a parsed tree to Nodes, refusing what is not on the whitelist."""
 
-    def __init__(self, variables: frozenset[str]) -> None:
-        self.variables = variables
+    def __init__(self, variables: frozenset[str], source: str, heights: dict[int, int]) -> None:
+        self.variables, self.source, self.heights = variables, source, heights
 
-    def node(self, tree: ast.expr, depth: int) -> Node:
-        if depth > MAX_DEPTH:
-            raise ExpressionError(f"the expression is nested too deeply: at most {MAX_DEPTH}")
-        text = ast.unparse(tree)
+    def text(self, tree: ast.AST) -> str:
+        """The sub-expression's text: as ``ast.unparse`` spells it, or for a tall one (whose
+        text is too long to be a label anyway) the source itself, spaces collapsed."""
+        if self.heights.get(id(tree), 0) <= UNPARSE_HEIGHT:
+            return ast.unparse(tree)
+        return " ".join((ast.get_source_segment(self.source, tree) or "").split())
+
+    def node(self, tree: ast.expr) -> Node:
+        text = self.text(tree)
         if isinstance(tree, ast.Constant):
             return Node("num", number=_number(tree), text=text)
         if isinstance(tree, ast.Name):
             return Node("var", name=self._variable(tree), text=text)
         if isinstance(tree, ast.BinOp) and type(tree.op) in BINARY:
-            args = (self.node(tree.left, depth + 1), self.node(tree.right, depth + 1))
+            args = (self.node(tree.left), self.node(tree.right))
             return Node(BINARY[type(tree.op)], args, text=text)
         if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, (ast.USub, ast.UAdd)):
             op = "neg" if isinstance(tree.op, ast.USub) else "pos"
-            return Node(op, (self.node(tree.operand, depth + 1),), text=text)
+            return Node(op, (self.node(tree.operand),), text=text)
         if isinstance(tree, ast.Call):
-            return self.call(tree, depth, text)
-        raise ExpressionError(f"{_describe(tree)} at column {tree.col_offset + 1} is not allowed")
+            return self.call(tree, text)
+        raise ExpressionError(
+            f"{_describe(tree, text)} at column {tree.col_offset + 1} is not allowed"
+        )
 
     def _variable(self, tree: ast.Name) -> str:
         if tree.id in self.variables:
@@ -122,11 +142,11 @@ class _Checker:
             f"(variables given: {given})"
         )
 
-    def call(self, tree: ast.Call, depth: int, text: str) -> Node:
+    def call(self, tree: ast.Call, text: str) -> Node:
         name = tree.func.id if isinstance(tree.func, ast.Name) else ""
         if not name:
             raise ExpressionError(
-                f"calling {ast.unparse(tree.func)[:30]} at column {tree.col_offset + 1} is not "
+                f"calling {self.text(tree.func)[:30]} at column {tree.col_offset + 1} is not "
                 f"allowed: only {', '.join(CALLABLE)} can be called, by name"
             )
         if name not in FUNCTIONS:
@@ -136,7 +156,7 @@ class _Checker:
         least = values if op.default is not None else most
         if tree.keywords or not least <= len(tree.args) <= most:
             raise ExpressionError(f"{name} takes its arguments as {usage(op)}, got {text}")
-        args = tuple(self.node(arg, depth + 1) for arg in tree.args)
+        args = tuple(self.node(arg) for arg in tree.args)
         for arg in args[values:]:
             if not arg.constant:
                 what = _param_name(op)
@@ -184,10 +204,10 @@ def _number(tree: ast.Constant) -> float:
     return number
 
 
-def _describe(tree: ast.AST) -> str:
+def _describe(tree: ast.AST, text: str) -> str:
     if isinstance(tree, (ast.BinOp, ast.UnaryOp)):
         return f"the operator {SYMBOLS.get(type(tree.op), type(tree.op).__name__)}"
-    return REFUSED.get(type(tree), f"{type(tree).__name__} ({ast.unparse(tree)[:30]})")
+    return REFUSED.get(type(tree), f"{type(tree).__name__} ({text[:30]})")
 
 
 def build(node: Node, leaves: Mapping[str, Value]) -> Value:

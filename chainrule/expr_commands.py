@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import keyword
 import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,14 @@ from autograd import GradcheckError, Value, gradcheck, numeric_grad
 from autograd.functional import grad
 from autograd.viz import page, render
 from autograd.viz.explain import explain
-from chainrule.expr import CALLABLE, Node, build, parse, to_function, to_sympy
+from chainrule.exact import exact_derivatives
+from chainrule.expr import CALLABLE, Node, build, parse, to_function
 from chainrule.options import (
     CHECK_EXAMPLE,
     GRAPH_EXAMPLE,
     CommandError,
     UsageError,
-    positive_float,
+    bounded_float,
     with_example,
     writable_file,
 )
@@ -51,6 +51,10 @@ def add_graph_command(commands: Any) -> None:
     graph.add_argument(
         "--explain", action="store_true", help="print the backward pass, step by step"
     )
+    graph.add_argument(
+        "--render-timeout", type=bounded_float("--render-timeout"), default=60.0,
+        metavar="SECONDS", help="stop laying out the picture after this long (60)",
+    )  # fmt: skip
     graph.set_defaults(run=run_graph)
 
 
@@ -65,9 +69,13 @@ def add_check_command(commands: Any) -> None:
     )
     check.add_argument("expression", metavar="EXPR")
     check.add_argument("--at", default="", help=AT_HELP)
-    check.add_argument("--eps", type=positive_float, default=1e-6, help="the step (1e-6)")
-    check.add_argument("--atol", type=positive_float, default=1e-5, help="(1e-5)")
-    check.add_argument("--rtol", type=positive_float, default=1e-3, help="(1e-3)")
+    check.add_argument("--eps", type=bounded_float("--eps"), default=1e-6, help="the step (1e-6)")
+    check.add_argument("--atol", type=bounded_float("--atol"), default=1e-5, help="(1e-5)")
+    check.add_argument("--rtol", type=bounded_float("--rtol"), default=1e-3, help="(1e-3)")
+    check.add_argument(
+        "--exact-timeout", type=bounded_float("--exact-timeout"), default=5.0, metavar="SECONDS",
+        help="time for sympy's exact derivatives (5; 0 skips them)",
+    )  # fmt: skip
     check.set_defaults(run=run_check)
 
 
@@ -142,7 +150,7 @@ def run_graph(args: argparse.Namespace) -> int:
         page(root, path, title=f"Backward pass of {node.text}")
         print(f"wrote {path} (open it in a browser to step through the backward pass)")
         return 0
-    render(root, path, edge_labels=True)
+    render(root, path, timeout=args.render_timeout, edge_labels=True)
     beside = (
         "" if path.suffix.lower() == ".dot" else f" (and its DOT source {path.with_suffix('.dot')})"
     )
@@ -161,12 +169,17 @@ def run_check(args: argparse.Namespace) -> int:
     leaves = [Value(x, label=n) for n, x in bindings.items()]
     out = f(*leaves)
     analytic = grad(out, leaves)
-    numeric = numeric_grad(f, point, eps=args.eps)
-    exact = _exact(node, bindings)
+    try:
+        numeric = numeric_grad(f, point, eps=args.eps)
+    except GradcheckError as err:  # the step, not the point, left the domain
+        raise CommandError(_named(str(err), names).replace("an eps", "an --eps")) from None
+    title, exact, note = exact_derivatives(node, bindings, args.exact_timeout)
     print(f"{node.text} = {_finite(node.text, out.data):.10g} at {_point(bindings)}")
-    print(f"  {'variable':<10} {'analytic':>20} {'numeric':>20} {exact[0]:>20}")
+    print(f"  {'variable':<10} {'analytic':>20} {'numeric':>20} {title:>20}")
     for i, name in enumerate(names):
-        print(f"  {name:<10} {analytic[i]:>20.12g} {numeric[i]:>20.12g} {exact[1][i]:>20}")
+        print(f"  {name:<10} {analytic[i]:>20.12g} {numeric[i]:>20.12g} {exact[i]:>20}")
+    if note:
+        print(note)
     tolerances = f"eps={args.eps:g}, atol={args.atol:g}, rtol={args.rtol:g}"
     try:
         gradcheck(f, point, eps=args.eps, atol=args.atol, rtol=args.rtol)
@@ -181,26 +194,3 @@ def _named(message: str, names: list[str]) -> str:
     for i in reversed(range(len(names))):  # x12 before x1
         message = message.replace(f"input {i}:", f"{names[i]}:").replace(f"x{i}=", f"{names[i]}=")
     return message
-
-
-def _exact(node: Node, bindings: dict[str, float]) -> tuple[str, list[str]]:
-    """The column title and sympy's exact derivatives (text), or why there are none."""
-    try:
-        import sympy as sp
-    except ImportError:
-        return "exact", ["(no sympy)"] * len(bindings)
-    symbols = {name: sp.Symbol(name, real=True) for name in bindings}
-    at = {symbols[name]: sp.Rational(value) for name, value in bindings.items()}
-    expression = to_sympy(node, symbols)
-    derivatives = [_evaluate(sp.diff, expression, s, at) for s in symbols.values()]
-    return "exact (sympy)", derivatives
-
-
-def _evaluate(diff: Callable[..., Any], expression: Any, symbol: Any, at: dict[Any, Any]) -> str:
-    # sympy may fail or answer with something that is not a real number (zoo, nan, a
-    # Subs object): the column then says n/a, since the other two still stand.
-    try:
-        value = complex(diff(expression, symbol).subs(at).evalf(30))
-    except Exception:
-        return "n/a"
-    return f"{value.real:.12g}" if value.imag == 0 and math.isfinite(value.real) else "n/a"

@@ -1,10 +1,16 @@
-"""What the command's parts share: exit statuses, errors, examples and option types."""
+"""What the command's parts share: exit statuses, errors, examples, and the bounds of every
+input in one table, with the argparse types that enforce them."""
 
 from __future__ import annotations
 
 import argparse
-import os
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+from autograd.files import check_target
+from chainrule.expr import MAX_CHAIN, MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH
 
 USAGE, FAILURE = 2, 1
 TRAIN_EXAMPLE = "chainrule train --dataset spirals --hidden 16,16 --epochs 50"
@@ -28,38 +34,96 @@ class CommandError(Exception):
     """The command could not do its job: exit status 1."""
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: an int >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
+@dataclass(frozen=True)
+class Bound:
+    """The allowed range of one input, and what it counts (for messages and --help)."""
+
+    low: float
+    high: float
+    unit: str
+    low_open: bool = False  # low itself is not allowed (a rate or a step must be > 0)
 
 
-def positive_float(text: str) -> float:
-    """An argparse type: a finite float > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} must be a finite number > 0")
-    return value
+# Each bound keeps one run within memory and reach: a training step builds a graph of about
+# 20 bytes per (parameter, example) pair, so "work per step" caps a step near 400 MB, and
+# "parameters" keeps the decision boundary's 3,600 evaluations within a minute or two. The
+# total time (epochs x points x parameters) is the user's to choose: it shows in the
+# progress bar, and Ctrl-C stops it.
+BOUNDS = {
+    "--samples": Bound(8, 100_000, "points"),
+    "--hidden": Bound(1, 1024, "neurons in a hidden layer"),
+    "hidden layers": Bound(1, 8, "hidden layers"),
+    "--epochs": Bound(1, 100_000, "epochs"),
+    "--batch-size": Bound(1, 100_000, "examples per step"),
+    "--lr": Bound(0.0, 1e6, "learning rate", low_open=True),
+    "--seed": Bound(0, 2**32 - 1, "seed"),
+    "parameters": Bound(1, 100_000, "parameters in the model"),
+    "work per step": Bound(1, 20_000_000, "(parameter, example) pairs per training step"),
+    "--eps": Bound(0.0, 1.0, "finite-difference step", low_open=True),
+    "--atol": Bound(0.0, 1e6, "absolute tolerance", low_open=True),
+    "--rtol": Bound(0.0, 1e6, "relative tolerance", low_open=True),
+    "--exact-timeout": Bound(0.0, 600.0, "seconds for sympy (0 skips it)"),
+    "--render-timeout": Bound(1.0, 3600.0, "seconds for a layout"),
+    # enforced by chainrule.expr, listed here so the table is complete
+    "EXPR length": Bound(1, MAX_LENGTH, "characters"),
+    "EXPR nesting": Bound(1, MAX_DEPTH, "levels (a chain x + y + z is one)"),
+    "EXPR chain": Bound(1, MAX_CHAIN, "operations from the result to a variable"),
+    "EXPR exponent": Bound(-MAX_EXPONENT, MAX_EXPONENT, "for a constant exponent"),
+}
+
+
+def check_bound(name: str, value: float) -> str | None:
+    """What is wrong with ``value`` for the input ``name`` of ``BOUNDS``, or None."""
+    bound = BOUNDS[name]
+    if not math.isfinite(value):
+        return f"{value} is not a finite number"
+    if value < bound.low or (bound.low_open and value == bound.low):
+        return f"{value:,} is {'not above' if bound.low_open else 'less than'} {bound.low:,g}"
+    if value > bound.high:
+        return f"{value:,} is more than {bound.high:,g}, the most {bound.unit} allowed"
+    return None
+
+
+def bounded_int(name: str) -> Callable[[str], int]:
+    """An argparse type: a whole number within ``BOUNDS[name]``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+        problem = check_bound(name, value)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+
+    return parse
+
+
+def bounded_float(name: str) -> Callable[[str], float]:
+    """An argparse type: a finite number within ``BOUNDS[name]``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number") from None
+        problem = check_bound(name, value)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+
+    return parse
 
 
 def writable_file(path: Path) -> Path:
-    """``path`` if a file can be written there (its folder exists and is writable), else
-    CommandError naming it: checked before any work, so a long run does not fail at the end."""
-    if path.is_dir():
-        raise CommandError(f"cannot write {path}: it is a folder")
-    folder = path.parent
-    if not folder.is_dir():
-        raise CommandError(f"cannot write {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CommandError(f"cannot write {path}: permission denied")
+    """``path`` if a file can be written there (its folder exists and is writable, and what
+    is there already is a regular file that may be replaced), else CommandError naming it:
+    checked before any work, so a long run does not fail at the end."""
+    try:
+        check_target(path)
+    except OSError as err:
+        raise CommandError(f"cannot write {path}: {err.strerror or err}") from None
     return path
 
 

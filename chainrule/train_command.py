@@ -11,6 +11,7 @@ numbers and files; only ``metrics.json``'s ``seconds`` differ between runs.
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,11 +21,13 @@ from typing import Any
 import nn
 from autograd.viz._render import find_renderer
 from chainrule.options import (
+    BOUNDS,
     TRAIN_EXAMPLE,
     CommandError,
     UsageError,
-    positive_float,
-    positive_int,
+    bounded_float,
+    bounded_int,
+    check_bound,
     with_example,
     writable_file,
 )
@@ -72,12 +75,37 @@ OPTIMIZERS: dict[
 
 def hidden_sizes(text: str) -> list[int]:
     """An argparse type: ``"16,16"`` as ``[16, 16]``."""
-    return [positive_int(part.strip()) for part in text.split(",")]
+    parts = text.split(",")
+    problem = check_bound("hidden layers", len(parts))
+    if problem:
+        raise argparse.ArgumentTypeError(f"{len(parts):,} hidden layers: {problem}")
+    return [bounded_int("--hidden")(part.strip()) for part in parts]
 
 
 def batch_size(text: str) -> int | None:
     """An argparse type: a positive int, or ``full`` for full-batch gradient descent."""
-    return None if text == "full" else positive_int(text)
+    return None if text == "full" else bounded_int("--batch-size")(text)
+
+
+def check_work(args: argparse.Namespace) -> None:
+    """Refuse a model with too many parameters, or a training step that would build too
+    large a graph (about 20 bytes per parameter and example), before anything is computed."""
+    sizes = [2, *args.hidden, 1]
+    parameters = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    if check_bound("parameters", parameters):
+        raise UsageError(
+            f"--hidden {','.join(map(str, args.hidden))} makes a model of {parameters:,} "
+            f"parameters, more than {BOUNDS['parameters'].high:,.0f}: use smaller layers"
+        )
+    batch = min(args.batch_size or args.samples, args.samples)
+    problem = check_bound("work per step", parameters * batch)
+    if problem:
+        bound = BOUNDS["work per step"].high
+        raise UsageError(
+            f"a step on {batch:,} examples with {parameters:,} parameters is "
+            f"{parameters * batch:,} (parameter, example) pairs, more than {bound:,.0f}: use a "
+            "smaller --batch-size, fewer --samples or smaller --hidden layers"
+        )
 
 
 def add_train_command(commands: Any) -> None:
@@ -90,15 +118,15 @@ def add_train_command(commands: Any) -> None:
     )
     option = train.add_argument
     option("--dataset", choices=sorted(DATASETS), default="moons", help=DATASET_HELP)
-    option("--samples", type=positive_int, default=200, help="points in the data set (200)")
+    option("--samples", type=bounded_int("--samples"), default=200, help="points (200)")
     option("--hidden", type=hidden_sizes, default=[16, 16], help="hidden layer sizes (16,16)")
     option("--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="relu")
     option("--loss", choices=sorted(LOSSES), default="bce", help="bce on logits (default)")
     option("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
-    option("--lr", type=positive_float, help="learning rate eta (adam 0.01, sgd 0.1, ...)")
-    option("--epochs", type=positive_int, default=50)
+    option("--lr", type=bounded_float("--lr"), help="learning rate (adam 0.01, sgd 0.1, ...)")
+    option("--epochs", type=bounded_int("--epochs"), default=50)
     option("--batch-size", type=batch_size, default=16, help="examples per step, or full")
-    option("--seed", type=int, default=0, help="data, weights and batches (0)")
+    option("--seed", type=bounded_int("--seed"), default=0, help="data, weights, batches (0)")
     option("--out", type=Path, default=Path("chainrule-out"), help="output folder")
     option("--quiet", action="store_true", help="no progress bar, no summary")
     option(
@@ -131,8 +159,7 @@ class Run:
 
 def run_train(args: argparse.Namespace) -> int:
     """Train, then write every output; nothing is written if training fails."""
-    if args.samples < 8:
-        raise UsageError(f"--samples {args.samples} is too few to split: use at least 8")
+    check_work(args)
     _check_drawing_tools()
     out = _prepare_folder(args.out)
     run = _setup(args)
@@ -191,6 +218,11 @@ def _train(run: Run) -> None:
             callbacks=[on_test_set], progress=False if args.quiet else None,
             compile=args.compile,
         )  # fmt: skip
-    except (ArithmeticError, ValueError) as err:  # a diverging loss or gradient
+    except nn.DivergenceError as err:
+        raise CommandError(
+            f"training diverged at epoch {err.epoch}: {err.reason} (try a smaller --lr than "
+            f"{run.lr:g})"
+        ) from None
+    except (ArithmeticError, ValueError) as err:
         raise CommandError(f"training failed: {err} (try a smaller --lr than {run.lr:g})") from None
     run.seconds = time.perf_counter() - start

@@ -12,6 +12,7 @@ if not hasattr(_autograd, "Value"):  # PyPI's unrelated `autograd` shadows chain
 from nn import data, init, losses, optim, schedules
 from nn.batchnorm import BatchNorm
 from nn.data import batches, train_test_split
+from nn.divergence import DivergenceError
 from nn.io import ModelFileError, load, save
 from nn.layers import MLP, Dropout, Layer, Neuron
 from nn.losses import (
@@ -40,6 +41,7 @@ __all__ = [
     "AdamW",
     "BatchNorm",
     "CosineAnnealingLR",
+    "DivergenceError",
     "Dropout",
     "ExponentialLR",
     "History",

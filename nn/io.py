@@ -1,12 +1,22 @@
 """Saving and loading models as JSON (never pickle: loading a file runs no code).
 
-A file holds a format name and version, the MLP's architecture and its weights by dotted
-name. Version 2 adds the architecture's ``batchnorm`` and ``residual`` options and a
-``buffers`` field (BatchNorm's running statistics, by dotted name); a model without those
-options is still written as version 1, and both versions load.
+A file holds a format name and version, the module's type (``MLP``, ``Layer``, ``Neuron``,
+``BatchNorm`` or ``Dropout``) and architecture, its buffers (BatchNorm's running statistics)
+and weights by dotted name, and a checksum of all that. The versions:
 
-``save`` writes atomically (a temporary file in the same folder, then ``os.replace``),
-so a crash mid-write leaves the previous file intact. ``load`` checks everything and raises
+1. an MLP's architecture and weights;
+2. adds the MLP's ``batchnorm`` and ``residual`` options and the ``buffers`` field;
+3. (written now) adds ``module``, so every module type can be saved, and ``checksum``
+   (SHA-256 of the content, see ``nn.model_file``), so a changed digit is caught.
+
+All three load; files of versions 1 and 2 carry no checksum and are taken as they are. The
+format name stays ``chainrule.mlp`` for every module type, so an older chainrule refuses a
+version 3 file as a version it does not know, rather than as no model file at all.
+
+``save`` writes atomically (``autograd.files.write_atomically``: the previous file stays
+intact if anything fails). ``load`` reads only a regular file of bounded size, checks every
+field, size and count against the file's own contents before it builds anything (a file
+claiming a million inputs but holding ten weights is refused at once), and raises
 ``ModelFileError`` naming the file and what is wrong.
 """
 
@@ -15,63 +25,83 @@ from __future__ import annotations
 import json
 import math
 import os
+import reprlib
 from pathlib import Path
 from typing import Any
 
 from autograd.files import write_atomically
-from nn.layers import MLP
+from nn.architectures import KINDS, Kind, check_architecture, kind_of
+from nn.model_file import (
+    MAX_PARAMETERS,
+    ModelFileError,
+    check_checksum,
+    read_document,
+    signed,
+)
+from nn.module import Module
 
 FORMAT = "chainrule.mlp"
-VERSION = 2
-READABLE = (1, 2)
+VERSION = 3
+READABLE = (1, 2, 3)
+FIELDS = {  # version -> (required top-level fields, optional ones)
+    1: ({"format", "version", "architecture", "weights"}, set()),
+    2: ({"format", "version", "architecture", "weights"}, {"buffers"}),
+    3: ({"format", "version", "module", "architecture", "buffers", "weights", "checksum"}, set()),
+}
 PathLike = str | os.PathLike[str]
 
-
-class ModelFileError(ValueError):
-    """A model file that cannot be loaded: the message names the file and the problem."""
+__all__ = ["FORMAT", "VERSION", "ModelFileError", "load", "save"]
 
 
-def save(model: MLP, path: PathLike) -> Path:
-    """Write ``model`` to ``path`` as JSON (weights as exact decimal floats); returns the path."""
-    if not isinstance(model, MLP):
-        raise TypeError(f"save writes an MLP, got {type(model).__name__}")
+def save(model: Module, path: PathLike) -> Path:
+    """Write ``model`` (an MLP, Layer, Neuron, BatchNorm or Dropout) to ``path`` as JSON, the
+    weights as exact decimal floats; returns the path."""
+    kind = kind_of(model)
     weights = {name: p.data for name, p in model.named_parameters()}
     buffers = dict(model.named_buffers())
     bad = [name for name, w in {**weights, **buffers}.items() if not math.isfinite(w)]
     if bad:
         w = weights.get(bad[0], buffers.get(bad[0]))
         raise ValueError(f"cannot save a model with non-finite weights: {bad[0]} = {w}")
-    architecture = _architecture(model)
-    document: dict[str, Any] = {"format": FORMAT, "version": 1, "architecture": architecture}
-    if model.batchnorm or model.residual:  # readers of version 1 refuse these clearly
-        document["version"] = VERSION
-        architecture.update(batchnorm=model.batchnorm, residual=model.residual)
-        document["buffers"] = buffers
-    document["weights"] = weights
+    architecture = kind.describe(model)
+    if kind.counts(architecture) != (len(weights), len(buffers)):
+        raise ValueError(
+            f"cannot save this {kind.name}: its parameters no longer match its architecture "
+            f"{architecture} (was it changed after it was built?)"
+        )
+    document = signed(
+        {"format": FORMAT, "version": VERSION, "module": kind.name, "architecture": architecture,
+         "buffers": buffers, "weights": weights}
+    )  # fmt: skip
     path = Path(path)
     write_atomically(path, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
     return path
 
 
-def _architecture(model: MLP) -> dict[str, Any]:
-    return {
-        "nin": model.nin,
-        "nouts": model.nouts,
-        "activation": model.activation,
-        "output_activation": model.output_activation,
-        "dropout": model.dropout.p,
-    }
-
-
-def load(path: PathLike) -> MLP:
-    """Read a model written by ``save``. Raises ``ModelFileError`` for a file that is not
-    valid JSON, has an unknown format or version, lacks a field, or whose weights are missing,
-    extra, not numbers or not finite."""
+def load(path: PathLike) -> Module:
+    """Read a model written by ``save`` (any version): an MLP, Layer, Neuron, BatchNorm or
+    Dropout, as saved. Raises ``ModelFileError`` for anything but such a file: not a regular
+    file, too large, not UTF-8 JSON, an unknown format or version, a checksum that does not
+    match, a field missing, unknown or of the wrong type, sizes that do not match the weights,
+    weights that are not finite numbers. A file that cannot be opened raises ``OSError``."""
     path = Path(path)
-    document = _read_json(path)
-    model = _build(path, _field(path, document, "architecture", dict))
-    weights = _field(path, document, "weights", dict)
-    buffers = _field(path, document, "buffers", dict) if "buffers" in document else {}
+    document = read_document(path)
+    version = _version(path, document)
+    if version >= 3:
+        check_checksum(path, document)
+    _check_fields(path, document, version)
+    kind = _kind(path, document.get("module", "MLP"))
+    try:
+        architecture = check_architecture(kind, document["architecture"], version)
+    except ValueError as err:
+        raise ModelFileError(f"{path}: bad architecture: {err}") from None
+    weights = _mapping(path, document, "weights")
+    buffers = _mapping(path, document, "buffers")
+    _check_counts(path, kind, architecture, weights, buffers)
+    try:
+        model = kind.build(architecture)
+    except (ValueError, TypeError) as err:
+        raise ModelFileError(f"{path}: bad architecture: {err}") from None
     _check_numbers(path, "weights", weights, [n for n, _ in model.named_parameters()])
     _check_numbers(path, "buffers", buffers, [n for n, _ in model.named_buffers()])
     try:
@@ -81,75 +111,78 @@ def load(path: PathLike) -> MLP:
     return model
 
 
+def _version(path: Path, document: dict[str, Any]) -> int:
+    if document.get("format") != FORMAT:
+        raise ModelFileError(
+            f"{path}: not a chainrule model file (format {reprlib.repr(document.get('format'))}, "
+            f"expected {FORMAT!r})"
+        )
+    version = document.get("version")
+    if isinstance(version, bool) or version not in READABLE:
+        raise ModelFileError(
+            f"{path}: unknown format version {reprlib.repr(version)} "
+            f"(this chainrule reads versions {', '.join(map(str, READABLE))})"
+        )
+    return int(version)
+
+
+def _check_fields(path: Path, document: dict[str, Any], version: int) -> None:
+    required, optional = FIELDS[version]
+    missing = sorted(required - document.keys())
+    if missing:
+        raise ModelFileError(f"{path}: missing field {missing[0]!r}")
+    unknown = [key for key in document if key not in required | optional]
+    if unknown:
+        raise ModelFileError(
+            f"{path}: unexpected field {reprlib.repr(unknown[0])} in a version {version} file"
+        )
+
+
+def _kind(path: Path, name: Any) -> Kind:
+    if not isinstance(name, str) or name not in KINDS:
+        raise ModelFileError(
+            f"{path}: unknown module type {reprlib.repr(name)} (files hold one of "
+            f"{', '.join(KINDS)})"
+        )
+    return KINDS[name]
+
+
+def _mapping(path: Path, document: dict[str, Any], key: str) -> dict[str, Any]:
+    found = document.get(key, {})
+    if not isinstance(found, dict):
+        raise ModelFileError(f"{path}: field {key!r} must be an object, got {reprlib.repr(found)}")
+    return found
+
+
+def _check_counts(
+    path: Path, kind: Kind, arch: dict[str, Any], weights: dict[str, Any], buffers: dict[str, Any]
+) -> None:
+    """The architecture's parameter and buffer counts, from its numbers alone, against the
+    limit and against what the file holds: nothing is built for a file that cannot match."""
+    n_weights, n_buffers = kind.counts(arch)
+    if n_weights + n_buffers > MAX_PARAMETERS:
+        raise ModelFileError(
+            f"{path}: the architecture makes {n_weights + n_buffers:,} parameters and buffers, "
+            f"more than the {MAX_PARAMETERS:,} a model file may hold"
+        )
+    for what, needed, found in (("weights", n_weights, weights), ("buffers", n_buffers, buffers)):
+        if needed != len(found):
+            raise ModelFileError(
+                f"{path}: the architecture needs {needed} {what}, the file has {len(found)}"
+            )
+
+
 def _check_numbers(path: Path, what: str, found: dict[str, Any], expected: list[str]) -> None:
     """``found`` holds exactly the ``expected`` names, each a finite number."""
+    names = set(expected)
     missing = [n for n in expected if n not in found]
-    extra = [n for n in found if n not in expected]
+    extra = [n for n in found if n not in names]
     if missing or extra:
-        detail = f"missing {missing[0]!r}" if missing else f"unexpected {extra[0]!r}"
-        raise ModelFileError(
-            f"{path}: the architecture needs {len(expected)} {what}, "
-            f"the file has {len(found)} ({detail})"
-        )
+        detail = f"missing {missing[0]!r}" if missing else f"unexpected {reprlib.repr(extra[0])}"
+        raise ModelFileError(f"{path}: the {what} do not match the architecture ({detail})")
     for name, w in found.items():
         if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w):
             kind = what[:-1]
-            raise ModelFileError(f"{path}: {kind} {name!r} must be a finite number, got {w!r}")
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    try:
-        # Python's json reads the non-standard NaN and Infinity; the weight check names them.
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ModelFileError(
-            f"{path}: not valid JSON (truncated or not a model file?): {err}"
-        ) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise ModelFileError(
-            f"{path}: not a chainrule model file (format {found!r}, expected {FORMAT!r})"
-        )
-    version = document.get("version")
-    if version not in READABLE or isinstance(version, bool):
-        raise ModelFileError(
-            f"{path}: unknown format version {version!r} "
-            f"(this chainrule reads versions {', '.join(map(str, READABLE))})"
-        )
-    return document
-
-
-def _field(path: Path, mapping: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
-    if key not in mapping:
-        raise ModelFileError(f"{path}: missing field {key!r}")
-    if not isinstance(mapping[key], kind) or isinstance(mapping[key], bool):
-        kinds = " or ".join(t.__name__ for t in (kind if isinstance(kind, tuple) else (kind,)))
-        raise ModelFileError(f"{path}: field {key!r} must be {kinds}, got {mapping[key]!r}")
-    return mapping[key]
-
-
-def _build(path: Path, arch: dict[str, Any]) -> MLP:
-    kinds = {"nin": int, "nouts": list, "activation": str, "output_activation": str}
-    fields = {key: _field(path, arch, key, kind) for key, kind in kinds.items()}
-    dropout = _field(path, arch, "dropout", (int, float)) if "dropout" in arch else 0.0
-    batchnorm, residual = _flag(path, arch, "batchnorm"), _flag(path, arch, "residual")
-    try:
-        return MLP(
-            **fields,
-            dropout=dropout,
-            init="uniform",
-            seed=0,
-            batchnorm=batchnorm,
-            residual=residual,
-        )
-    except (ValueError, TypeError) as err:
-        raise ModelFileError(f"{path}: bad architecture: {err}") from None
-
-
-def _flag(path: Path, arch: dict[str, Any], key: str) -> bool:
-    """An optional true/false architecture field (absent in version 1: False)."""
-    value = arch.get(key, False)
-    if not isinstance(value, bool):
-        raise ModelFileError(f"{path}: field {key!r} must be true or false, got {value!r}")
-    return value
+            raise ModelFileError(
+                f"{path}: {kind} {name!r} must be a finite number, got {reprlib.repr(w)}"
+            )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeGuard
 
 from autograd import Value, vsum
 
@@ -18,19 +19,67 @@ Outputs = Sequence[Value | Sequence[Value]]
 LossFn = Callable[..., Value]
 
 
-def _pairs(outputs: Outputs, targets: Sequence[Target], loss: str) -> list[tuple[Value, float]]:
-    """``(a, y)`` for every output unit of every example, checking the shapes agree."""
-    if len(outputs) != len(targets):
-        raise ValueError(f"{loss}: {len(outputs)} outputs but {len(targets)} targets")
-    pairs: list[tuple[Value, float]] = []
+Pair = tuple[Value, Value | float]  # a target is a Value while a compiled step is traced
+
+
+def _pairs(outputs: Outputs, targets: Sequence[Target], loss: str) -> list[Pair]:
+    """``(a, y)`` for every output unit of every example, checking the shapes agree, the
+    outputs are Values and the targets finite numbers."""
+    _same_length(outputs, targets, loss)
+    pairs: list[Pair] = []
     for i, (out, target) in enumerate(zip(outputs, targets, strict=True)):
-        outs = [out] if isinstance(out, Value) else list(out)
-        ys = [target] if isinstance(target, (int, float, Value)) else list(target)
+        outs = [out] if isinstance(out, Value) else _listed(out, loss, "output", i)
+        single = _is_number(target) or isinstance(target, Value)
+        ys = [target] if single else _listed(target, loss, "target", i)
         if len(outs) != len(ys):
-            raise ValueError(f"{loss}: example {i} has {len(outs)} outputs but {len(ys)} targets")
-        # a target given as a Value (a compiled step traces targets as inputs) stays one
-        pairs.extend(zip(outs, [y if isinstance(y, Value) else float(y) for y in ys], strict=True))
+            raise ValueError(
+                f"{loss}: example {i} has {len(outs)} outputs but {len(ys)} targets: give each "
+                "example as many targets as the model has outputs"
+            )
+        for a, y in zip(outs, ys, strict=True):
+            if not isinstance(a, Value):
+                raise TypeError(
+                    f"{loss}: output {i} is {type(a).__name__} {a!r:.40}, not a Value: pass the "
+                    "model's outputs (model(x) for each example)"
+                )
+            if isinstance(y, Value):  # a compiled step traces its targets as inputs
+                pairs.append((a, y))
+                continue
+            if not _is_number(y) or not math.isfinite(y):
+                raise ValueError(f"{loss}: target {i} must be a finite number, got {y!r:.40}")
+            pairs.append((a, float(y)))
     return pairs
+
+
+def _is_number(y: object) -> TypeGuard[float]:
+    return isinstance(y, (int, float)) and not isinstance(y, bool)
+
+
+def _listed(item: object, loss: str, what: str, i: int) -> list[object]:
+    if isinstance(item, (str, bytes)) or not isinstance(item, Sequence):
+        raise TypeError(
+            f"{loss}: {what} {i} is {type(item).__name__} {item!r:.40}: expected a "
+            + (
+                "Value or a list of them (the model's outputs)"
+                if what == "output"
+                else "number or a list of numbers"
+            )
+        )
+    return list(item)
+
+
+def _same_length(outputs: Sequence[object], targets: Sequence[object], loss: str) -> None:
+    if len(outputs) != len(targets):
+        raise ValueError(
+            f"{loss}: {len(outputs)} outputs but {len(targets)} targets: give one target per "
+            "example, in the same order"
+        )
+
+
+def _in_unit_interval(pairs: list[Pair], loss: str, fix: str) -> None:
+    bad = next((y for _, y in pairs if not isinstance(y, Value) and not 0.0 <= y <= 1.0), None)
+    if bad is not None:
+        raise ValueError(f"{loss} needs targets in [0, 1] (labels 0 and 1), got {bad!r}: {fix}")
 
 
 def _reduce(terms: list[Value], n: int, reduction: str) -> Value:
@@ -67,10 +116,17 @@ def binary_cross_entropy(
     Through a sigmoid, dL/dz = a - y. Prefer ``binary_cross_entropy_with_logits`` on z, which
     never loses precision when a is close to 0 or 1.
     """
-    terms = [
-        -(y * _log_clamped(a) + (1.0 - y) * _log_clamped(1.0 - a))
-        for a, y in _pairs(outputs, targets, "binary_cross_entropy")
-    ]
+    pairs = _pairs(outputs, targets, "binary_cross_entropy")
+    _in_unit_interval(pairs, "binary_cross_entropy", "for labels -1/+1 use hinge_loss")
+    bad = next(((i, a.data) for i, (a, _) in enumerate(pairs) if not 0.0 <= a.data <= 1.0), None)
+    if bad is not None:
+        raise ValueError(
+            f"binary_cross_entropy needs probabilities in [0, 1], but output {bad[0]} is "
+            f"{bad[1]!r}: an MLP's linear output is a logit, so use "
+            "nn.binary_cross_entropy_with_logits on it, or give the model "
+            "output_activation='sigmoid'"
+        )
+    terms = [-(y * _log_clamped(a) + (1.0 - y) * _log_clamped(1.0 - a)) for a, y in pairs]
     return _reduce(terms, len(outputs), reduction)
 
 
@@ -79,11 +135,9 @@ def binary_cross_entropy_with_logits(
 ) -> Value:
     """Binary cross-entropy on logits z: L = softplus(z) - y z = log(1 + e^z) - y z, which
     equals -(y log sigma(z) + (1 - y) log(1 - sigma(z))) without overflow; dL/dz = sigma(z) - y."""
-    terms = [
-        a.softplus() - y * a
-        for a, y in _pairs(outputs, targets, "binary_cross_entropy_with_logits")
-    ]
-    return _reduce(terms, len(outputs), reduction)
+    pairs = _pairs(outputs, targets, "binary_cross_entropy_with_logits")
+    _in_unit_interval(pairs, "binary_cross_entropy_with_logits", "for labels -1/+1 use hinge_loss")
+    return _reduce([a.softplus() - y * a for a, y in pairs], len(outputs), reduction)
 
 
 def hinge_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "mean") -> Value:
@@ -91,7 +145,10 @@ def hinge_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "me
     pairs = _pairs(outputs, targets, "hinge_loss")
     bad = [y for _, y in pairs if not isinstance(y, Value) and y not in (-1.0, 1.0)]
     if bad:
-        raise ValueError(f"hinge_loss needs targets -1 or +1, got {bad[0]!r}")
+        raise ValueError(
+            f"hinge_loss needs targets -1 or +1, got {bad[0]!r}: nn.data.signed(labels) maps "
+            "labels 0/1 to -1/+1"
+        )
     return _reduce([(1.0 - y * s).relu() for s, y in pairs], len(outputs), reduction)
 
 
@@ -112,13 +169,21 @@ def cross_entropy(
     outputs: Sequence[Sequence[Value]], targets: Sequence[int], reduction: str = "mean"
 ) -> Value:
     """Softmax cross-entropy over several outputs: L = -log softmax(z)_y for class index y."""
-    if len(outputs) != len(targets):
-        raise ValueError(f"cross_entropy: {len(outputs)} outputs but {len(targets)} targets")
+    _same_length(outputs, targets, "cross_entropy")
     terms = []
     for i, (logits, y) in enumerate(zip(outputs, targets, strict=True)):
-        if isinstance(logits, Value) or type(y) is not int or not 0 <= y < len(logits):
-            k = 1 if isinstance(logits, Value) else len(logits)
-            raise ValueError(f"cross_entropy: example {i} has {k} logits and class {y!r}")
+        if isinstance(logits, Value):
+            raise ValueError(
+                f"cross_entropy: example {i} has one output: cross_entropy needs one logit per "
+                "class (a model with several outputs); for two classes and one output use "
+                "binary_cross_entropy_with_logits"
+            )
+        logits = _listed(logits, "cross_entropy", "output", i)  # type: ignore[assignment]
+        if type(y) is not int or not 0 <= y < len(logits):
+            raise ValueError(
+                f"cross_entropy: example {i} has {len(logits)} logits and class {y!r}: classes "
+                f"are the ints 0 to {len(logits) - 1}"
+            )
         terms.append(logsumexp(logits) - logits[y])
     return _reduce(terms, len(outputs), reduction)
 

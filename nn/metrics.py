@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value, no_grad
+from nn.inputs import check_samples
 from nn.losses import LossFn, binary_cross_entropy_with_logits, mse_loss
 from nn.module import Module
 
@@ -48,6 +49,7 @@ def evaluate(
 ) -> tuple[float, float | None]:
     """``(loss, accuracy)`` of ``model`` on ``(X, y)`` in eval mode (dropout off), building
     no graph; accuracy is None for regression targets."""
+    check_samples(X, y, getattr(model, "nin", None), "evaluate")
     was_training = model.training
     model.eval()
     try:

@@ -19,6 +19,8 @@ from typing import Any
 from autograd import Value
 from nn.compiled import CompiledObjective, why_not_compiled
 from nn.data import batches
+from nn.divergence import DivergenceError, Diverging, Watch
+from nn.inputs import check_samples
 from nn.layers import MLP
 from nn.losses import LossFn, l1_penalty, l2_penalty, mse_loss
 from nn.metrics import count_correct
@@ -36,7 +38,7 @@ class History:
     on the examples as seen during the epoch (None for regression targets), learning rate,
     gradient norm ||g|| and per-layer gradient norms (means over the epoch's batches, before
     clipping) and wall-clock seconds. ``stopped`` says why training ended: ``"tol"``,
-    ``"max_epochs"`` or ``"callback"``."""
+    ``"max_epochs"``, ``"callback"``, or ``"diverged"`` (in ``DivergenceError.history``)."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
@@ -71,7 +73,7 @@ class _Trainer:
         compiled: bool = False,
     ) -> None:
         self.model, self.loss, self.optimizer, self.clip = model, loss, optimizer, clip
-        self.l1, self.l2 = l1, l2
+        self.l1, self.l2, self.watch = l1, l2, Watch()
         named = model.named_parameters()
         self.weights = [p for name, p in named if _is_weight(name)]
         layers = model.layers if isinstance(model, MLP) else [model]
@@ -102,7 +104,9 @@ class _Trainer:
                 self.model.zero_grad()
                 total.backward()
                 loss = total.data
+            self.watch.loss(loss)
             norms.append([grad_norm(self.optimizer.params), *map(grad_norm, self.groups)])
+            self.watch.gradient(norms[-1][0])
             if self.clip is not None:
                 clip_grad_norm(self.optimizer.params, self.clip)
             self.optimizer.step()
@@ -120,14 +124,23 @@ class _Trainer:
 
 def _stop_reason(history: History, tol: float | None, callbacks: Sequence[Callback]) -> str:
     epoch, loss = history.epochs - 1, history.loss[-1]
-    if not math.isfinite(loss):
-        raise FloatingPointError(
-            f"fit: the loss became {loss} at epoch {epoch}; lower the learning rate"
-        )
     if tol is not None and loss <= tol:
         return "tol"
     stops = [cb(epoch, history) is True for cb in callbacks]  # every callback sees every epoch
     return "callback" if any(stops) else ""
+
+
+def _epoch_or_stop(trainer: _Trainer, data: Batches, n: int, history: History) -> None:
+    """One epoch; if it diverges, the parameters and buffers from before it come back and
+    DivergenceError is raised."""
+    before = trainer.model.state_dict()
+    try:
+        trainer.epoch(data, n, history)
+    except (Diverging, OverflowError) as err:
+        trainer.model.load_state_dict(before)
+        history.stopped = "diverged"
+        reason = str(err) if isinstance(err, Diverging) else f"an overflow ({err})"
+        raise DivergenceError(reason, history.epochs, history, trainer.optimizer.lr) from None
 
 
 def _progress_bar(epochs: int, progress: bool | None) -> Any:
@@ -171,9 +184,12 @@ def fit(
     only when stderr is a terminal. ``compile`` replays each batch size's traced step as
     generated Python (``nn.compiled``) when the model allows, with the engine's numbers bit
     for bit; ``compile=False`` runs the engine.
+
+    A loss that stops being finite or explodes raises ``DivergenceError`` (see
+    ``nn.divergence``), naming the epoch and the remedies; the model is left with its
+    parameters from the end of the last complete epoch, whose history the error carries.
     """
-    if not X:
-        raise ValueError("fit needs at least one example")
+    check_samples(X, y, getattr(model, "nin", None), "fit")
     optimizer = optimizer or SGD(model.parameters(), lr=0.1)
     trainer, history = _Trainer(model, loss, optimizer, clip, l1, l2, compile), History()
     if trainer.compiled is not None:
@@ -185,7 +201,7 @@ def fit(
             if schedule is not None:
                 optimizer.lr = schedule(epoch, base_lr)
             data = batches(X, y, batch_size, shuffle=batch_size is not None, seed=rng)
-            trainer.epoch(data, len(X), history)
+            _epoch_or_stop(trainer, data, len(X), history)
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{history.loss[-1]:.4g}")

@@ -156,3 +156,41 @@ def test_only_orders_1_and_2() -> None:
 def test_a_kink_defeats_central_differences_as_documented() -> None:
     assert not gradcheck(lambda x: x.relu(), [0.0], raise_exception=False)
     assert gradcheck(lambda x: x.relu(), [1e-3])
+
+
+def test_a_kink_is_named_instead_of_a_wrong_gradient() -> None:
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(lambda x: Value(2.0, label="c") * (x * 1.0).relu(), [1e-7])
+    message = str(caught.value)
+    assert "the point is at a kink, where the derivative is not defined" in message
+    assert "the gradient is wrong" not in message
+    assert "the input of relu is 1e-07 here, within eps of its kink 0" in message
+    with pytest.raises(GradcheckError, match=r"input of y \(abs\) is -1e-07 here, within eps"):
+        gradcheck(lambda x: _labelled(abs(x - 1e-7), "y") + 0.0, [0.0])
+
+
+def _labelled(v: Value, label: str) -> Value:
+    v.label = label
+    return v
+
+
+def test_a_mismatch_beside_a_kink_is_still_called_wrong() -> None:
+    swapped = op_with_rule("swapped_mul", lambda a, b: a * b, lambda out, a, b: (a, b), arity=2)
+    with pytest.raises(GradcheckError, match="the gradient is wrong") as caught:
+        gradcheck(lambda x, y: apply(swapped, x, y) + x.relu() + y, [0.0, 3.0])
+    assert "its kink 0" in str(caught.value)  # the kinked input says so on its own line
+
+
+def test_a_step_outside_the_domain_is_not_blamed_on_the_point() -> None:
+    with pytest.raises(GradcheckError) as caught:
+        numeric_grad(lambda x: x.log(), [1e-9])
+    message = str(caught.value)
+    assert message.startswith("central differences leave the function's domain: input 0: ")
+    assert "at x0=1e-09 - eps, log(-9.9" in message
+    assert "The point itself is fine" in message
+    assert "(eps=1e-06 now; try 1e-11)" in message
+    assert numeric_grad(lambda x: x.log(), [1e-9], eps=1e-12)[0] == pytest.approx(1e9, rel=1e-3)
+    with pytest.raises(ValueError, match=r"log\(-1.0\) is undefined"):  # the point's own fault
+        numeric_grad(lambda x: x.log(), [-1.0])
+    with pytest.raises(GradcheckError, match="leave the function's domain: input 1"):
+        gradcheck(lambda x, y: x * y.sqrt(), [1.0, 1e-8])

@@ -331,7 +331,7 @@ def test_a_diverging_run_fails_clearly_and_writes_no_file(tmp_path: Path) -> Non
     options = ("--loss", "mse", "--optimizer", "sgd", "--lr", "1e6", "--out", "o")
     result = chainrule("train", *SHORT, *options, cwd=tmp_path)
     assert result.returncode == 1
-    assert "training failed" in one_error_line(result)
+    assert "training diverged at epoch 0: the loss grew to" in one_error_line(result)
     assert "try a smaller --lr than 1e+06" in one_error_line(result)
     assert list((tmp_path / "o").iterdir()) == []
 

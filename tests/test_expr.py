@@ -15,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, grad
-from chainrule.expr import MAX_DEPTH, ExpressionError, build, parse, to_function, to_sympy
+from chainrule.expr import (
+    MAX_CHAIN,
+    MAX_DEPTH,
+    ExpressionError,
+    build,
+    parse,
+    to_function,
+    to_sympy,
+)
 
 AT = {"x": 0.7, "y": -1.3, "z": 2.1}
 
@@ -218,3 +226,36 @@ def test_a_constant_is_kept_in_its_op_not_drawn_as_a_leaf_with_a_gradient() -> N
     out, _ = run("x**2 + 3*x")
     assert [n.label for n in topo_order(out) if not n.parents] == ["x"]
     assert [n.op for n in topo_order(out) if n.parents] == ["powc", "mulc", "add"]
+
+
+def test_a_long_flat_sum_is_one_level_not_deep_nesting() -> None:
+    for n in (150, MAX_CHAIN):
+        text = "+".join(["x", "y"] * (n // 2)) + "+z" * (n % 2)
+        node = parse(text, AT)
+        out = build(node, leaves())  # recursion stays far from Python's limit
+        assert out.data == pytest.approx(n // 2 * (AT["x"] + AT["y"]) + n % 2 * AT["z"])
+        assert to_sympy(node, {name: sp.Symbol(name) for name in AT}).is_Add
+    assert node.text == text  # a tall node's text is its source, not ast.unparse's
+    mixed = "x*y/z*x + " * 49 + "x"  # chains of * and / inside a chain of +: two levels
+    assert parse(mixed, AT).op == "add"
+    parse("+".join(["x"] * (MAX_CHAIN + 1)), AT)  # MAX_CHAIN operations
+    with pytest.raises(ExpressionError, match="chains too many operations"):
+        parse("+".join(["x"] * (MAX_CHAIN + 2)), AT)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("-" * 330 + "x", f"nested too deeply: at most {MAX_DEPTH} levels"),
+        ("+".join(["x"] * 332), f"chains too many operations: at most {MAX_CHAIN}"),
+        ("(" * 250 + "x" + ")" * 250, "too many nested parentheses"),
+        ("sin(" * 101 + "x" + ")" * 101, "nested too deeply"),
+        ("x**" * 101 + "x", "nested too deeply"),
+        ("x[" + "+".join(["x"] * 250) + "]", "a subscript at column 1 is not allowed"),
+        ("x\0+1", r"contains a NUL byte \(\\0\) at column 2"),
+    ],
+    ids=["330 minus signs", "332 terms", "parentheses", "calls", "powers", "subscript", "NUL"],
+)
+def test_deep_or_long_input_is_one_clear_error(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        parse(text, AT)

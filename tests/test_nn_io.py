@@ -2,6 +2,7 @@
 
 # ruff: noqa: N806 (X: the usual name for a batch of inputs)
 import json
+import math
 import os
 import re
 
@@ -10,6 +11,7 @@ import pytest
 import nn
 from autograd.files import write_atomically
 from nn import data
+from nn.model_file import signed
 
 
 @pytest.fixture
@@ -40,8 +42,10 @@ def test_round_trip_gives_identical_outputs(tmp_path, model):
 def test_file_is_plain_json_with_version(tmp_path, model):
     document = json.loads(nn.save(model, tmp_path / "m.json").read_text())
     assert document["format"] == "chainrule.mlp"
-    assert document["version"] == 1
+    assert document["version"] == 3
+    assert document["module"] == "MLP"
     assert len(document["weights"]) == len(model.parameters())
+    assert re.fullmatch("sha256:[0-9a-f]{64}", document["checksum"])
 
 
 def test_atomic_write_leaves_no_temporary_and_keeps_old_file_on_failure(tmp_path, model):
@@ -59,9 +63,10 @@ def test_atomic_write_leaves_no_temporary_and_keeps_old_file_on_failure(tmp_path
 
 
 def edit(path, change):
+    """Change the document and sign it again: a file made by hand, with a valid checksum."""
     document = json.loads(path.read_text())
     change(document)
-    path.write_text(json.dumps(document))
+    path.write_text(json.dumps(signed(document)))
 
 
 CORRUPTIONS = {
@@ -79,26 +84,42 @@ CORRUPTIONS = {
     ),
     "bad activation": (
         lambda p: edit(p, lambda d: d["architecture"].update(activation="swish")),
-        "bad architecture: unknown activation 'swish'",
+        "bad architecture: field 'activation' must be one of .* got 'swish'",
     ),
     "wrong shape": (
         lambda p: edit(p, lambda d: d["architecture"].update(nouts=[5, 4, 2])),
-        r"needs 49 weights, the file has 41 \(missing 'layers.1.neurons.3.w.0'\)",
+        r"the architecture needs 49 weights, the file has 41",
     ),
     "missing weight": (
         lambda p: edit(p, lambda d: d["weights"].pop("layers.2.neurons.1.b")),
-        r"the file has 40 \(missing 'layers.2.neurons.1.b'\)",
+        r"the architecture needs 41 weights, the file has 40",
     ),
     "extra weight": (
         lambda p: edit(p, lambda d: d["weights"].update({"layers.9.x": 1.0})),
-        r"the file has 42 \(unexpected 'layers.9.x'\)",
+        r"the architecture needs 41 weights, the file has 42",
     ),
     "string weight": (
         lambda p: edit(p, lambda d: d["weights"].update({"layers.0.neurons.0.b": "0.5"})),
         "weight 'layers.0.neurons.0.b' must be a finite number, got '0.5'",
     ),
+    "renamed weight": (
+        lambda p: edit(
+            p, lambda d: d["weights"].update({"x": d["weights"].pop("layers.0.neurons.0.b")})
+        ),
+        r"the weights do not match the architecture \(missing 'layers.0.neurons.0.b'\)",
+    ),
+    "changed digit": (
+        lambda p: p.write_text(
+            re.sub(
+                r'("layers.0.neurons.0.w.0": -?\d\.)(\d)',
+                lambda m: m[1] + str((int(m[2]) + 1) % 10),
+                p.read_text(),
+            )
+        ),
+        "the content does not match its checksum",
+    ),
     "nan weight": (
-        lambda p: p.write_text(re.sub(r'("layers.0.neurons.0.b": )[^,]*', r"\1NaN", p.read_text())),
+        lambda p: edit(p, lambda d: d["weights"].update({"layers.0.neurons.0.b": math.nan})),
         "weight 'layers.0.neurons.0.b' must be a finite number, got nan",
     ),
     "infinite weight": (
@@ -118,8 +139,20 @@ def test_corrupt_files_are_rejected_with_the_file_and_the_problem(tmp_path, mode
     assert str(info.value).startswith(str(path))
 
 
-def test_missing_file_and_non_mlp():
+def test_save_names_the_file_it_could_not_write(tmp_path, model):
+    target = tmp_path / "nope" / "m.json"
+    with pytest.raises(FileNotFoundError) as info:
+        nn.save(model, target)
+    assert info.value.filename == str(target)
+    assert ".tmp" not in str(info.value)
+
+
+def test_missing_file_and_modules_of_other_types():
     with pytest.raises(FileNotFoundError):
         nn.load("no-such-model.json")
-    with pytest.raises(TypeError, match="save writes an MLP, got Layer"):
-        nn.save(nn.Layer(2, 2), "unused.json")
+
+    class Custom(nn.MLP):
+        pass
+
+    with pytest.raises(TypeError, match=r"save writes nn's own modules .*got Custom"):
+        nn.save(Custom(2, [2]), "unused.json")

@@ -89,3 +89,42 @@ def test_penalties():
     assert nn.l2_penalty(ws).data == 13.0
     assert grad(nn.l2_penalty(ws), ws) == [-4.0, 6.0]
     assert grad(nn.l1_penalty(ws), ws) == [-1.0, 1.0]
+
+
+REFUSED = [
+    (
+        lambda: nn.binary_cross_entropy([Value(2.0)], [1]),
+        "binary_cross_entropy needs probabilities in \\[0, 1\\], but output 0 is 2.0: an MLP's "
+        "linear output is a logit, so use nn.binary_cross_entropy_with_logits on it, or give the "
+        "model output_activation='sigmoid'",
+    ),
+    (
+        lambda: nn.binary_cross_entropy([Value(0.5)], [2]),
+        "binary_cross_entropy needs targets in \\[0, 1\\] \\(labels 0 and 1\\), got 2.0",
+    ),
+    (
+        lambda: nn.binary_cross_entropy_with_logits(values(0.5, 1.0), [-1, 1]),
+        "needs targets in \\[0, 1\\] \\(labels 0 and 1\\), got -1.0: for labels -1/\\+1 use hinge",
+    ),
+    (lambda: nn.hinge_loss(values(0.5), [0]), "nn.data.signed\\(labels\\) maps labels 0/1"),
+    (lambda: nn.cross_entropy([values(1.0, 2.0)], [-1]), "classes are the ints 0 to 1"),
+    (lambda: nn.cross_entropy([Value(1.0)], [0]), "for two classes and one output use binary"),
+    (lambda: nn.mse_loss(values(1.0, 2.0), [1.0]), "give one target per example"),
+    (lambda: nn.mse_loss(values(1.0), [math.nan]), "target 0 must be a finite number, got nan"),
+    (lambda: nn.mse_loss(values(1.0), ["1"]), "target 0 is str '1': expected a number"),
+    (
+        lambda: nn.mse_loss([1.0], [1.0]),
+        "output 0 is float 1.0: expected a Value or a list of them \\(the model's outputs\\)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), REFUSED)
+def test_losses_refuse_wrong_input_naming_the_fix(call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
+
+
+def test_probabilities_at_the_ends_are_still_accepted():
+    assert nn.binary_cross_entropy(values(0.0, 1.0), [0, 1]).data == 0.0
+    assert nn.binary_cross_entropy(values(0.25), [0.5]).data > 0.0  # soft labels

@@ -7,6 +7,7 @@ import pytest
 
 import nn
 from autograd import Value, grad, gradcheck
+from nn.model_file import signed
 
 
 def test_residual_layer_outputs_layer_of_x_plus_x():
@@ -74,6 +75,6 @@ def test_residual_and_batchnorm_models_round_trip_through_files(tmp_path):
     assert loaded([0.2, 0.4]).data == model([0.2, 0.4]).data
     document = json.loads(path.read_text())
     document["architecture"]["residual"] = "yes"
-    path.write_text(json.dumps(document))
+    path.write_text(json.dumps(signed(document)))
     with pytest.raises(nn.ModelFileError, match="field 'residual' must be true or false"):
         nn.load(path)

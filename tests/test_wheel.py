@@ -69,7 +69,7 @@ def test_the_wheel_holds_the_packages_their_markers_and_the_license(
     assert f"{info}licenses/LICENSE" in files
     with zipfile.ZipFile(wheel) as archive:
         entry_points = archive.read(f"{info}entry_points.txt").decode()
-    assert "chainrule = chainrule.cli:main" in entry_points
+    assert "chainrule = chainrule.launch:run" in entry_points
     with tarfile.open(sdist) as archive:
         top = f"{sdist.name.removesuffix('.tar.gz')}/"
         in_sdist = [n.removeprefix(top) for n in archive.getnames()]

@@ -13,7 +13,10 @@ Central differences are unreliable where ``f`` is not smooth within ``eps`` of t
 kink (``relu`` or ``abs`` at 0 give 0.5 or 0 against a one-sided analytic derivative), within
 ``eps`` of a domain edge (``log`` or ``sqrt`` near 0, where ``f`` or its curvature explodes),
 and where ``f`` is so large that its rounding error divided by ``eps`` exceeds ``atol``. Check
-away from those points (``autograd.testing.strategies.floats_in`` draws such inputs).
+away from those points (``autograd.testing.strategies.floats_in`` draws such inputs). The
+errors say which it is: a step that leaves the domain (``log(x)`` at x = 1e-9 with eps = 1e-6
+evaluates log(-9.99e-7)) is reported as the step's fault, not the point's, and a mismatch at a
+kink names the kinked op instead of calling the gradient wrong (``autograd.testing.kinks``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.functional import grad
+from autograd.testing.kinks import kink_at
 from autograd.value import Value, no_grad
 
 Function = Callable[..., Any]
@@ -50,13 +54,35 @@ def _evaluate(f: Function, point: Sequence[float]) -> float:
 def _differences(
     g: Callable[[list[float]], list[float]], point: list[float], eps: float
 ) -> list[list[float]]:
-    """Central differences of a vector function: entry ``[j][k]`` is ``d g_k / d x_j``."""
+    """Central differences of a vector function: entry ``[j][k]`` is ``d g_k / d x_j``.
+    ``g`` must be defined at ``point`` (its own error is raised if not); a step outside its
+    domain is a GradcheckError naming the step."""
+    g(point)
     columns = []
-    for j, x in enumerate(point):
-        up, down = point.copy(), point.copy()
-        up[j], down[j] = x + eps, x - eps
-        columns.append([(a - b) / (2.0 * eps) for a, b in zip(g(up), g(down), strict=True)])
+    for j in range(len(point)):
+        up, down = _steps(g, point, j, eps)
+        columns.append([(a - b) / (2.0 * eps) for a, b in zip(up, down, strict=True)])
     return columns
+
+
+def _steps(
+    g: Callable[[list[float]], list[float]], point: list[float], j: int, eps: float
+) -> tuple[list[float], list[float]]:
+    """``g`` at ``point`` moved by +eps and by -eps along input ``j``."""
+    values, x = [], point[j]
+    for step, sign in ((eps, "+"), (-eps, "-")):
+        shifted = point.copy()
+        shifted[j] = x + step
+        try:
+            values.append(g(shifted))
+        except (ValueError, ArithmeticError) as err:
+            smaller = 10.0 ** math.floor(math.log10(abs(x))) / 100.0 if x else eps / 100.0
+            raise GradcheckError(
+                f"central differences leave the function's domain: input {j}: at x{j}={x!r} "
+                f"{sign} eps, {err}. The point itself is fine: use an eps smaller than its "
+                f"distance to the domain's edge (eps={eps:g} now; try {smaller:g})"
+            ) from None
+    return values[0], values[1]
 
 
 def numeric_grad(f: Function, xs: Sequence[float], eps: float = 1e-6) -> list[float]:
@@ -122,10 +148,20 @@ def _fail(f: Function, point: Sequence[float], what: str, lines: list[str]) -> G
 
 def _first_order_lines(
     f: Function, point: list[float], analytic: list[float], eps: float, tols: Tolerances
-) -> list[str]:
+) -> tuple[str, list[str]]:
+    """What is wrong and one line per mismatching input; a mismatch explained by a kink
+    says so (and the error calls the gradient wrong only if some mismatch is not)."""
     pairs = zip(analytic, numeric_grad(f, point, eps), strict=True)
-    lines = [mismatch(f"input {i}", a, n, *tols) for i, (a, n) in enumerate(pairs)]
-    return [line for line in lines if line]
+    lines, unexplained = [], False
+    for i, (a, n) in enumerate(pairs):
+        line = mismatch(f"input {i}", a, n, *tols)
+        if line:
+            kink = kink_at(f, point, i, eps)
+            unexplained = unexplained or kink is None
+            lines.append(line if kink is None else f"{line}: {kink}")
+    if lines and not unexplained:
+        return "the point is at a kink, where the derivative is not defined", lines
+    return "the gradient is wrong", lines
 
 
 def _second_order_lines(f: Function, point: list[float], eps: float, tols: Tolerances) -> list[str]:
@@ -172,7 +208,7 @@ def gradcheck(
     what = "the gradient differs between two identical runs"
     lines = _reentrancy_lines(analytic, _analytic_grad(f, point))
     if not lines:
-        what, lines = "the gradient is wrong", _first_order_lines(f, point, analytic, eps, tols)
+        what, lines = _first_order_lines(f, point, analytic, eps, tols)
     if not lines and order == 2:
         what, lines = "second derivatives are wrong", _second_order_lines(f, point, eps, tols)
     if lines and raise_exception:

@@ -21,13 +21,13 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from autograd.files import write_atomically
 from autograd.value import Value
-from autograd.viz._dot import DrawOptions
+from autograd.viz._dot import DrawOptions, Scene
 from autograd.viz._groups import GroupBy
-from autograd.viz._layout import source, statements
+from autograd.viz._layout import HUGE_NODES, source, statements
 from autograd.viz._render import (
     FORMATS,
     RendererNotFoundError,
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from autograd.viz._picture import GraphPicture
 
 __all__ = [
+    "HUGE_NODES",
     "RenderError",
     "RendererNotFoundError",
     "draw_graph",
@@ -52,6 +53,8 @@ __all__ = [
 ]
 
 DISPLAY_MAX_NODES = 300  # a Value bigger than this displays as text; draw it grouped instead
+DISPLAY_TIMEOUT = 10.0  # seconds a notebook waits for a Value's picture before showing text
+RENDER_TIMEOUT = 300.0  # seconds a picture may take to lay out, unless timeout= says otherwise
 
 
 def to_dot(
@@ -64,6 +67,7 @@ def to_dot(
     highlight: Value | None = None,
     group_by: GroupBy | None = None,
     max_nodes: int | None = 1000,
+    huge: bool = False,
     precision: int = 4,
 ) -> str:
     """The DOT text of the graph that computed ``root``; the same graph always gives the same
@@ -78,11 +82,14 @@ def to_dot(
     ``highlight``: a node whose inputs (everything it is computed from) are outlined, the
     rest faded. ``group_by``: collapse nodes into boxes, by a label depth (4: one box per nn
     neuron, 2: per layer) or a function ``node -> name or None`` (see ``autograd.viz._groups``).
-    ``max_nodes``: refuse to draw more boxes than this, with advice (None: no limit).
+    ``max_nodes``: refuse to draw more boxes than this, with advice (None: no limit of its
+    own, but never more than ``HUGE_NODES``, 5,000). ``huge``: draw any size, ignoring both
+    limits (``render`` and ``svg`` then wait as long as the layout takes, saying every 30 s
+    that it is still running).
     ``precision``: significant digits of the numbers shown.
     """
     options = dict(rankdir=rankdir, ops=ops, edge_labels=edge_labels, color=color)
-    options.update(highlight=highlight, group_by=group_by, max_nodes=max_nodes)
+    options.update(highlight=highlight, group_by=group_by, max_nodes=max_nodes, huge=huge)
     return source(_lines(root, {**options, "precision": precision}))
 
 
@@ -100,19 +107,44 @@ def _lines(root: Value, options: dict[str, Any]) -> list[str]:
     return statements(root, DrawOptions(**options))
 
 
-def svg(root: Value, **options: Any) -> str:
-    """The graph drawn as SVG text (options as for :func:`to_dot`)."""
-    return run_renderer(source(_lines(root, options)), "svg").decode("utf-8")
+Timeout = float | None | Literal["auto"]
+
+
+def _drawing(root: Value, options: dict[str, Any], timeout: Timeout) -> tuple[str, Any]:
+    """The DOT text, and the keywords for ``run_renderer``: a time limit (``"auto"``:
+    ``RENDER_TIMEOUT``, or none for a huge picture) and, for a huge one, progress messages."""
+    lines = _lines(root, options)
+    huge = bool(options.get("huge"))
+    if timeout == "auto":
+        timeout = None if huge else RENDER_TIMEOUT
+    progress = ""
+    if huge:
+        boxes = Scene(root, DrawOptions(**options)).size()
+        progress = f"autograd.viz: drawing {boxes:,} boxes (huge=True)"
+    return source(lines), {"timeout": timeout, "progress": progress}
+
+
+def svg(root: Value, timeout: Timeout = "auto", **options: Any) -> str:
+    """The graph drawn as SVG text (options as for :func:`to_dot`; ``timeout`` as for
+    :func:`render`)."""
+    text, how = _drawing(root, options, timeout)
+    return run_renderer(text, "svg", **how).decode("utf-8")
 
 
 def render(
-    root: Value, path: str | os.PathLike[str], format: str | None = None, **options: Any
+    root: Value,
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    timeout: Timeout = "auto",
+    **options: Any,
 ) -> Path:
     """Draw the graph into ``path`` (svg, png or pdf, from its suffix unless ``format`` says)
     and its DOT source beside it (``g.png`` -> ``g.dot``); return ``path``.
 
     Both files are written whole or not at all. Without a renderer (or one that cannot write
-    the format) this raises :class:`RendererNotFoundError`, after writing the DOT source.
+    the format) this raises :class:`RendererNotFoundError`, after writing the DOT source. A
+    layout that takes longer than ``timeout`` seconds (``"auto"``: ``RENDER_TIMEOUT``, 300 s,
+    or no limit with ``huge=True``; None: no limit) is stopped with a :class:`RenderError`.
     """
     path = Path(path)
     fmt = (format or path.suffix.lstrip(".")).lower()
@@ -123,12 +155,12 @@ def render(
         )
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot write {path}: the folder {path.parent} does not exist")
-    text = source(_lines(root, options))
+    text, how = _drawing(root, options, timeout)
     dot_path = path if fmt == "dot" else path.with_suffix(".dot")
     write_atomically(dot_path, text.encode("utf-8"))
     if fmt != "dot":
         try:
-            picture = run_renderer(text, fmt)
+            picture = run_renderer(text, fmt, **how)
         except (RendererNotFoundError, RenderError) as err:
             raise type(err)(f"{err} (the DOT source was written to {dot_path})") from None
         write_atomically(path, picture)
@@ -140,7 +172,7 @@ def repr_mimebundle(root: Value) -> dict[str, str]:
     too large to read, or a machine without a renderer, gets the text only."""
     bundle = {"text/plain": repr(root)}
     with contextlib.suppress(ValueError, RendererNotFoundError, RenderError):
-        bundle["image/svg+xml"] = svg(root, max_nodes=DISPLAY_MAX_NODES)
+        bundle["image/svg+xml"] = svg(root, DISPLAY_TIMEOUT, max_nodes=DISPLAY_MAX_NODES)
     return bundle
 
 

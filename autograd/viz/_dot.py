@@ -41,6 +41,7 @@ class DrawOptions:
     highlight: Value | None = None
     group_by: GroupBy | None = None
     max_nodes: int | None = 1000
+    huge: bool = False
     precision: int = 4
     grads: Mapping[Value, float] | None = None
     active: Value | None = None
@@ -54,8 +55,13 @@ class DrawOptions:
             raise ValueError(f"ops must be 'separate' or 'folded', got {self.ops!r}")
         if isinstance(self.precision, bool) or not 1 <= int(self.precision) <= 17:
             raise ValueError(f"precision must be an int from 1 to 17, got {self.precision!r}")
-        if self.max_nodes is not None and self.max_nodes < 1:
-            raise ValueError(f"max_nodes must be positive or None, got {self.max_nodes!r}")
+        if self.max_nodes is not None and (
+            isinstance(self.max_nodes, bool) or not isinstance(self.max_nodes, int)
+            or self.max_nodes < 1
+        ):  # fmt: skip
+            raise ValueError(f"max_nodes must be a positive int or None, got {self.max_nodes!r}")
+        if not isinstance(self.huge, bool):
+            raise ValueError(f"huge must be True or False, got {self.huge!r}")
 
 
 class Scene:
@@ -65,6 +71,7 @@ class Scene:
         self.root, self.opts = root, opts
         self.order = topo_order(root)
         self.number = {node: i for i, node in enumerate(self.order)}
+        check_labels(self.order)
         self.groups = {} if opts.group_by is None else assign_groups(self.order, opts.group_by)
         self.members = members_in_order(self.order, self.groups)
         self.group_id = {name: f"g{k}" for k, name in enumerate(self.members)}
@@ -94,6 +101,17 @@ class Scene:
 
     def size(self) -> int:
         return len(self.order) - len(self.groups) + len(self.members)
+
+
+def check_labels(order: list[Value]) -> None:
+    """Labels are text: a label of another type (``label=123``) is a TypeError naming the
+    node; ``None`` counts as no label."""
+    for i, node in enumerate(order):
+        if node.label is not None and not isinstance(node.label, str):
+            raise TypeError(
+                f"node #{i} (data {node.data!r}) has the label {node.label!r:.40} of type "
+                f"{type(node.label).__name__}: labels are text, as in label={str(node.label)!r:.40}"
+            )
 
 
 OP_STYLE = 'shape=ellipse, style=filled, fillcolor="#ececec", fontsize=10, width=0.35, height=0.3'

@@ -28,7 +28,7 @@ def label_prefix(depth: int) -> Callable[[Value], str | None]:
     """The group of a node: the first ``depth`` dotted parts of its label, if it has more."""
 
     def key(node: Value) -> str | None:
-        parts = node.label.split(".")
+        parts = (node.label or "").split(".")
         return ".".join(parts[:depth]) if len(parts) > depth else None
 
     return key

@@ -5,7 +5,7 @@ from __future__ import annotations
 from autograd.value import Value
 from autograd.viz._dot import DrawOptions, Scene, attrs, edge_lines, group_node, quote, value_node
 from autograd.viz._groups import frames
-from autograd.viz._style import FONT, INK
+from autograd.viz._style import FONT, INK, visible
 
 
 def frame_lines(scene: Scene) -> list[str]:
@@ -15,7 +15,7 @@ def frame_lines(scene: Scene) -> list[str]:
     for k, (frame, names) in enumerate(frames(list(scene.members)).items()):
         boxes = "; ".join(scene.group_id[name] for name in names)
         lines.append(
-            f'subgraph cluster_{k} {{ label={quote(frame)}; style="rounded,filled"; '
+            f'subgraph cluster_{k} {{ label={quote(visible(frame))}; style="rounded,filled"; '
             f'fillcolor="#f4f4f4"; color="#c8c8c8"; {boxes} }}'
         )
     return lines
@@ -60,15 +60,30 @@ def group_lines(scene: Scene) -> list[str]:
     ]
 
 
+HUGE_NODES = 5000  # more is drawn only with huge=True: such layouts take minutes to hours
+SHRINK = (
+    "collapse it with group_by (group_by=4 draws each neuron of an nn.MLP as one box, "
+    "group_by=2 each layer), or draw a part of it (pass an inner node as root)"
+)
+
+
 def statements(root: Value, opts: DrawOptions) -> list[str]:
-    """The DOT statements drawing ``root``'s graph, after the ``max_nodes`` guard."""
+    """The DOT statements drawing ``root``'s graph, after the size guards: at most
+    ``max_nodes`` boxes (None: no limit of its own), and never more than ``HUGE_NODES``
+    unless ``huge=True`` asks for any size."""
     scene = Scene(root, opts)
-    if opts.max_nodes is not None and scene.size() > opts.max_nodes:
+    size = scene.size()
+    if size > HUGE_NODES and not opts.huge:
         raise ValueError(
-            f"the graph has {scene.size()} nodes to draw, more than max_nodes={opts.max_nodes}: "
-            "collapse it with group_by (group_by=4 draws each neuron of an nn.MLP as one box, "
-            "group_by=2 each layer), draw a part of it (pass an inner node as root), or raise "
-            "max_nodes (None draws everything; thousands of nodes take seconds to lay out)"
+            f"the graph has {size:,} nodes to draw, more than {HUGE_NODES:,}, beyond which a "
+            f"layout takes minutes to hours: {SHRINK}; to draw it all the same, pass huge=True "
+            "(with a message every 30 s while it is laid out)"
+        )
+    if opts.max_nodes is not None and size > opts.max_nodes and not opts.huge:
+        raise ValueError(
+            f"the graph has {size:,} nodes to draw, more than max_nodes={opts.max_nodes}: "
+            f"{SHRINK}, or raise max_nodes (None: up to {HUGE_NODES:,}; a thousand nodes may take "
+            "a minute to lay out)"
         )
     lines = header(scene)
     for node in scene.order:

@@ -19,11 +19,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ENV_VAR = "CHAINRULE_DOT"
 PURE = "graphviz-pure"
 FORMATS = ("svg", "png", "pdf")  # PNGs are drawn at 144 dpi: sharp on a high-density screen
+PROGRESS_EVERY = 30.0  # seconds between "still laying out" messages of a huge picture
 _HOW_TO_GET_ONE = (
     "install the viz extra (pip install 'chainrule[viz]', which brings graphviz-pure), "
     f"install Graphviz (its dot program), or set {ENV_VAR} to the path of a dot program"
@@ -62,21 +64,66 @@ def find_renderer(fmt: str = "svg") -> Path:
     raise RendererNotFoundError(f"no Graphviz renderer found: {_HOW_TO_GET_ONE}")
 
 
-def run_renderer(dot_source: str, fmt: str) -> bytes:
-    """``dot_source`` drawn as ``fmt`` by the renderer :func:`find_renderer` picks."""
+def run_renderer(
+    dot_source: str, fmt: str, timeout: float | None = None, progress: str = ""
+) -> bytes:
+    """``dot_source`` drawn as ``fmt`` by the renderer :func:`find_renderer` picks.
+
+    ``timeout``: seconds after which the renderer is stopped and RenderError raised (None:
+    no limit). ``progress``: what is being drawn, for a line on stderr at the start and every
+    ``PROGRESS_EVERY`` seconds (empty: no messages)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown picture format {fmt!r}: choose one of {', '.join(FORMATS)}")
     program = find_renderer(fmt)
-    done = subprocess.run(
-        [str(program), "-Kdot", f"-T{fmt}", *(["-Gdpi=144"] if fmt == "png" else [])],
-        input=dot_source.encode("utf-8"),
-        capture_output=True,
-        check=False,
+    command = [str(program), "-Kdot", f"-T{fmt}", *(["-Gdpi=144"] if fmt == "png" else [])]
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    if done.returncode != 0 or not done.stdout:
-        message = done.stderr.decode("utf-8", "replace").strip() or "no output"
-        raise RenderError(f"{program} -T{fmt} failed (exit {done.returncode}): {message}")
-    return done.stdout
+    try:
+        out, err = _communicate(process, dot_source.encode("utf-8"), timeout, progress, program)
+    finally:
+        if process.poll() is None:  # stopped by the time limit, an interrupt or an error
+            process.kill()
+            process.wait()
+    if process.returncode != 0 or not out:
+        message = err.decode("utf-8", "replace").strip() or "no output"
+        raise RenderError(f"{program} -T{fmt} failed (exit {process.returncode}): {message}")
+    return out
+
+
+def _communicate(
+    process: subprocess.Popen[bytes],
+    data: bytes | None,
+    timeout: float | None,
+    progress: str,
+    program: Path,
+) -> tuple[bytes, bytes]:
+    start = time.monotonic()
+    if progress:
+        _say(f"{progress}: laying out; this can take minutes")
+    while True:
+        elapsed = time.monotonic() - start
+        waits = [PROGRESS_EVERY] if progress else []
+        if timeout is not None:
+            waits.append(max(timeout - elapsed, 0.0))
+        try:
+            return process.communicate(data, timeout=min(waits) if waits else None)
+        except subprocess.TimeoutExpired:
+            data = None  # handed over already: the retry only collects the output
+        elapsed = time.monotonic() - start
+        if timeout is not None and elapsed >= timeout:
+            raise RenderError(
+                f"{program} did not finish laying out the picture in {timeout:g} s and "
+                "was stopped: draw fewer nodes (group_by=..., or an inner node as root), or "
+                "allow more time (timeout=...)"
+            )
+        if progress:
+            _say(f"{progress}: still laying out after {elapsed:.0f} s")
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(f"{message}\n")
+    sys.stderr.flush()
 
 
 def use_for_graphviz_package() -> None:

@@ -1,6 +1,9 @@
-"""How one node of a picture looks: numbers, colours and Graphviz HTML-like labels.
+r"""How one node of a picture looks: numbers, colours and Graphviz HTML-like labels.
 
-Text in pictures is ASCII on purpose: renderers measure non-ASCII glyphs badly.
+Text in pictures is ASCII on purpose: renderers measure non-ASCII glyphs badly. A label is
+user text and is drawn as written, whatever it holds: what a picture cannot show (control
+characters, a lone surrogate, characters XML forbids) appears as its escape (``\n``,
+``\x07``, ``\udc80``), and a backslash stays a backslash (``\N`` is not the node's name).
 """
 
 from __future__ import annotations
@@ -18,6 +21,32 @@ NAMELESS = "#6e6e6e"  # the #i name of an unlabelled node
 ACCENT = "#e66101"  # highlighted and active nodes
 POSITIVE_RGB = (33, 102, 172)  # blue: increasing this node increases the output
 NEGATIVE_RGB = (202, 0, 32)  # red: increasing it decreases the output
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    r"""``text`` with what a picture cannot show written as escapes: control characters
+    (``\n``, ``\x07``), lone surrogates (``\udc80``) and U+FFFE, U+FFFF."""
+    return "".join(_visible_char(c) for c in text)
+
+
+def _visible_char(c: str) -> str:
+    code = ord(c)
+    if c in _ESCAPES:
+        return _ESCAPES[c]
+    if code < 0x20 or 0x7F <= code < 0xA0:
+        return f"\\x{code:02x}"
+    if 0xD800 <= code < 0xE000 or code in (0xFFFE, 0xFFFF):
+        return f"\\u{code:04x}"
+    return c
+
+
+def html_text(text: str) -> str:
+    r"""``text`` for an HTML-like label: visible, escaped, and each backslash in a span of its
+    own, so no renderer reads ``\N`` or ``\G`` as the node's or the graph's name."""
+    return escape(visible(text)).replace("\\", "<FONT>\\</FONT>")
 
 
 def number(x: float, precision: int) -> str:
@@ -75,7 +104,7 @@ def value_cells(
     """Cells of a value node: its name (bold; ``#i`` in grey when unlabelled), the op when
     folded in, ``data`` and ``grad`` (``?`` while not yet computed)."""
     ink = FADED if faded else None
-    title = _font(f"<B>{escape(node.label)}</B>", ink) if node.label else _font(name, NAMELESS)
+    title = _font(f"<B>{html_text(node.label)}</B>", ink) if node.label else _font(name, NAMELESS)
     cells = [title]
     if op and node.op:
         cells.append(_font(f"<I>{escape(op_text(node, precision))}</I>", ink))
@@ -91,7 +120,7 @@ def grad_text(grad: float | None, precision: int) -> str:
 
 def group_value_text(exit_node: Value, grad: float | None, precision: int) -> str:
     """A group's middle cell: the value and gradient of the node it hands on (its output)."""
-    exit_name = escape(exit_node.label.rsplit(".", 1)[-1]) if exit_node.label else "out"
+    exit_name = html_text(exit_node.label.rsplit(".", 1)[-1]) if exit_node.label else "out"
     return f"{exit_name} = {number(exit_node.data, precision)}   {grad_text(grad, precision)}"
 
 
@@ -101,7 +130,7 @@ def group_cells(
     """Cells of a collapsed group: its name, the value and gradient of the node it hands on
     (its output), and how many nodes it holds."""
     return [
-        f"<B>{escape(name)}</B>",
+        f"<B>{html_text(name)}</B>",
         group_value_text(exit_node, grad, precision),
         _font(f"{size} nodes", "#666666", 9),
     ]

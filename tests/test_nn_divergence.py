@@ -1,0 +1,93 @@
+"""fit stops at the first diverging batch, says so, and keeps what was learned before it;
+bad data sets and bad examples are refused before training."""
+
+# ruff: noqa: N803, N806 (X: the usual name for a batch of inputs)
+import math
+
+import pytest
+
+import nn
+from nn import data
+from nn.inputs import check_sample
+
+
+def xor_run(epochs: int) -> tuple[nn.MLP, nn.History | None, nn.DivergenceError | None]:
+    X, y = data.make_xor()
+    model = nn.MLP(2, [4, 1], "tanh", seed=0)
+    try:
+        history = nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=epochs)
+    except nn.DivergenceError as err:
+        return model, None, err
+    return model, history, None
+
+
+def test_a_diverging_run_stops_at_the_epoch_the_loss_explodes():
+    # SGD with lr=0.5 on XOR: the loss falls to 0.01, then grows a thousandfold per epoch
+    model, _, err = xor_run(400)
+    assert err is not None
+    assert isinstance(err, FloatingPointError)
+    message = str(err)
+    assert message.startswith(f"fit: training diverged at epoch {err.epoch}: the loss grew to ")
+    assert "over 1e+06 times the first batch's 0.697" in message
+    assert "lr is 0.5; try 0.05" in message
+    assert "gradient clipping (fit(..., clip=1.0))" in message
+    assert 80 < err.epoch < 110
+    history = err.history
+    assert (history.stopped, history.epochs) == ("diverged", err.epoch)
+    assert all(math.isfinite(loss) for loss in history.loss)
+    # the model holds exactly the parameters of a run stopped after those epochs
+    same, finished, _ = xor_run(err.epoch)
+    assert finished is not None
+    assert model.state_dict() == same.state_dict()
+    assert finished.loss == history.loss
+
+
+def test_a_loss_that_is_not_finite_stops_before_any_update():
+    X, y = data.make_xor()
+    model = nn.MLP(2, [4, 1], "relu", seed=0)
+    start = model.state_dict()
+    with pytest.raises(nn.DivergenceError, match="at epoch 0: an overflow") as info:
+        nn.fit(model, [[1e200, 1e200]] * 4, y, epochs=5)
+    assert "the model keeps its initial parameters" in str(info.value)
+    assert model.state_dict() == start
+    assert info.value.history.epochs == 0
+    history = nn.fit(model, X, y, epochs=3, clip=1.0)  # still trainable afterwards
+    assert history.stopped == "max_epochs"
+
+
+def test_clipping_and_a_smaller_rate_are_remedies_that_work():
+    X, y = data.make_xor()
+    for options in ({"lr": 0.05}, {"lr": 0.5, "clip": 0.1}):
+        model = nn.MLP(2, [4, 1], "tanh", seed=0)
+        optimizer = nn.SGD(model.parameters(), lr=options["lr"])
+        history = nn.fit(model, X, y, optimizer=optimizer, epochs=300, clip=options.get("clip"))
+        assert history.stopped == "max_epochs"
+
+
+BAD_DATA = [
+    ([1.0, 2.0], [0, 1], TypeError, r"fit: X\[0\]: got the single number 1.0, but one example is "
+     r"a list of 2 numbers \(one per input\): write \[1.0, ...\]"),
+    ([[1.0, 2.0, 3.0]], [0], ValueError, r"fit: X\[0\]: got 3 inputs, but this model takes 2"),
+    ([[1.0, math.inf]], [0], ValueError, r"X\[0\]: input 1 is inf: inputs must be finite"),
+    ([[1.0, "2"]], [0], ValueError, r"X\[0\]: input 1 is str '2', not a number"),
+    (["ab"], [0], TypeError, r"X\[0\]: got str 'ab', but one example is a list of 2 numbers"),
+    ([[1.0, 2.0]], [0, 1], ValueError, "fit: 1 examples but 2 targets: give one per example"),
+    ([], [], ValueError, "fit needs at least one example"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("X", "y", "error", "message"), BAD_DATA)
+def test_bad_data_sets_are_refused_before_training(X, y, error, message):
+    model = nn.MLP(2, [3, 1], seed=0)
+    start = model.state_dict()
+    with pytest.raises(error, match=message):
+        nn.fit(model, X, y, epochs=1)
+    assert model.state_dict() == start
+    with pytest.raises(error, match=message.replace("fit", "evaluate")):
+        nn.evaluate(model, X, y)
+
+
+def test_one_example_given_as_a_number_is_named_with_the_fix():
+    with pytest.raises(TypeError, match=r"MLP: got the single number 1.0, .* write \[1.0, ...\]"):
+        check_sample(1.0, 2, "MLP")
+    check_sample([1.0, 2.0], 2, "MLP")
