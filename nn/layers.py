@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from autograd import Value, dot
 from nn.batchnorm import BatchNorm
 from nn.init import Initializer, get_initializer
+from nn.inputs import check_sample
 from nn.module import Module
 from nn.residual import add_input, check_residual_widths
 
@@ -135,10 +136,9 @@ class Layer(Module):
 
     def _inputs(self, x: Input) -> Sequence[Value]:
         """``x`` as Values: numbers become leaves once, shared by all the layer's neurons
-        (not once per neuron); a wrong width is an error naming the layer."""
-        if len(x) != self.nin:
-            name = f" {self._name}" if self._name else ""
-            raise ValueError(f"layer{name} expects {self.nin} inputs, got {len(x)}")
+        (not once per neuron); a bare number or a wrong width is an error naming the layer."""
+        if not isinstance(x, Sequence) or len(x) != self.nin:
+            check_sample(x, self.nin, f"layer {self._name}" if self._name else "layer")  # raises
         if all(isinstance(v, Value) for v in x):
             return x  # type: ignore[return-value]
         return [v if isinstance(v, Value) else Value(v) for v in x]

@@ -114,7 +114,7 @@ def test_bad_construction_and_input_are_named():
         nn.MLP(2, [2], activation="swish")
     with pytest.raises(ValueError, match="layer size must be a positive int, got 0"):
         nn.MLP(2, [3, 0])
-    with pytest.raises(ValueError, match=r"layer layers\.0 expects 2 inputs, got 3"):
+    with pytest.raises(ValueError, match=r"layer layers\.0: got 3 inputs, but this model takes 2"):
         nn.MLP(2, [3, 1])([1.0, 2.0, 3.0])
 
 
@@ -163,3 +163,11 @@ def test_mlp_dropout_only_in_training():
     model.eval()
     assert len(train_outputs) > 1
     assert model(x).data == model(x).data
+
+
+def test_a_bare_number_or_a_wrong_width_is_named_with_the_fix() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"layer layers.0: got the single number 1.0.*write \[1.0"):
+        model(1.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="got 1 inputs, but this model takes 2"):
+        model([1.0])
