@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from autograd.files import check_target
 from chainrule.expr import MAX_CHAIN, MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH
@@ -84,36 +85,30 @@ def check_bound(name: str, value: float) -> str | None:
     return None
 
 
-def bounded_int(name: str) -> Callable[[str], int]:
-    """An argparse type: a whole number within ``BOUNDS[name]``."""
+def _bounded(name: str, convert: Callable[[str], Any], kind: str) -> Callable[[str], Any]:
+    """An argparse type: ``text`` converted, then checked against ``BOUNDS[name]``."""
 
-    def parse(text: str) -> int:
+    def parse(text: str) -> Any:
         try:
-            value = int(text)
+            value = convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not {kind}") from None
         problem = check_bound(name, value)
         if problem:
             raise argparse.ArgumentTypeError(problem)
         return value
 
     return parse
+
+
+def bounded_int(name: str) -> Callable[[str], int]:
+    """An argparse type: a whole number within ``BOUNDS[name]``."""
+    return _bounded(name, int, "a whole number")
 
 
 def bounded_float(name: str) -> Callable[[str], float]:
     """An argparse type: a finite number within ``BOUNDS[name]``."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number") from None
-        problem = check_bound(name, value)
-        if problem:
-            raise argparse.ArgumentTypeError(problem)
-        return value
-
-    return parse
+    return _bounded(name, float, "a number")
 
 
 def writable_file(path: Path) -> Path:
