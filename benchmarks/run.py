@@ -12,6 +12,7 @@ timing, every engine must compute the same loss and gradients (to 1e-9). Ratios 
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import platform
 import sys
@@ -89,6 +90,10 @@ def main(argv: list[str] | None = None) -> None:
     dag_nodes = 2_000 if args.quick else 20_000
     chain_sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
     sys.setrecursionlimit(100_000)  # micrograd's topological sort recurses once per level
+    # The libraries imported for the context rows (torch, numpy) hold hundreds of thousands of
+    # objects; frozen, the collector never scans them, so no engine pays for what it did not
+    # make (unfrozen they tripled chainrule's and raised micrograd's time in the collector).
+    gc.freeze()
     python = f"{platform.python_implementation()} {platform.python_version()}"
     print(f"{python}, micrograd {version('micrograd')}, chainrule {version('chainrule')}, {_cpu()}")
     rows = time_workload("MLP step", mlp_engines(), repeats, 0)
