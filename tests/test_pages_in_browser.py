@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from neurons import micrograd_neuron
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
@@ -95,14 +96,7 @@ class Visit:
 
 
 def neuron() -> tuple[Value, dict[str, Value]]:
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o, {"x1": x1, "w1": w1, "n": n, "o": o}
+    return micrograd_neuron()
 
 
 def box_of(path: Path, label: str) -> str:

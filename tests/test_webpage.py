@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from neurons import micrograd_neuron
 
 import nn
 from autograd import Value
@@ -21,14 +22,7 @@ from autograd.viz.webpage import stepper_section
 
 
 def neuron() -> Value:
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+    return micrograd_neuron()[0]
 
 
 def boxes(root: Value) -> dict[str, str]:
