@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.graph import topo_order
 
-_DATA = attrgetter("data")
+data_of = attrgetter("data")  # a Value's float, for map() over parents
 if TYPE_CHECKING:
     from autograd.value import Value
 
@@ -33,7 +33,7 @@ def local_partials(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     op = node._op
     if op is None:
         return ()
-    out, xs = (node, node.parents) if on_values else (node.data, map(_DATA, node.parents))
+    out, xs = (node, node.parents) if on_values else (node.data, map(data_of, node.parents))
     return op.rule(out, *xs) if node.param is None else op.rule(out, *xs, node.param)
 
 

@@ -16,15 +16,13 @@ from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator
 from itertools import repeat
 from numbers import Real
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from autograd.backprop import backpropagate, local_partials
+from autograd.backprop import backpropagate, data_of, local_partials
 from autograd.ops import OPS, ROWS, Op
 
 Number = int | float
 Param = float | tuple[float, ...]
-_DATA = attrgetter("data")
 
 
 class _GradMode(threading.local):
@@ -111,7 +109,7 @@ def apply(op: Op, *args: object, param: Param | None = None) -> Value:
 
 def _make(op: Op, parents: tuple[Value, ...], param: Param | None) -> Value:
     """apply() once its arguments are Values (the operators and methods start here)."""
-    xs = list(map(_DATA, parents))
+    xs = list(map(data_of, parents))
     try:
         out = op.forward(*xs) if param is None else op.forward(*xs, param)
         if out - out != 0.0 and _all_finite(xs, param):  # out is inf or NaN

@@ -12,7 +12,7 @@ import pytest
 
 from autograd import OPS, Value, apply, dot, grad, no_grad, vsum
 from autograd.backprop import local_partials
-from autograd.testing.strategies import op_cases
+from autograd.testing.strategies import boxes, op_cases
 
 
 def call(name: str, xs: list[float], param: object) -> Value:
@@ -47,9 +47,7 @@ def test_every_method_row_is_a_value_method_with_the_rows_doc() -> None:
         if op.method:
             method = getattr(Value, op.method)
             assert method.__doc__ == op.doc
-            x, *others = [
-                Value(lo + 0.3 * (hi - lo)) for lo, hi in boxes_of(op.name, op.arity or 1)
-            ]
+            x, *others = [Value(lo + 0.3 * (hi - lo)) for lo, hi in boxes(op, op.arity or 1)]
             params = op.params[0] if op.params and op.default is None else ()
             assert getattr(x, op.method)(*others, *params).op == op.name
     x = Value(0.5)
@@ -79,16 +77,11 @@ def test_nan_propagates_through_every_op(name: str, arity: int, param: object) -
     """A NaN input gives a NaN output, never a silent number (relu(nan) is nan, as in torch),
     and backward passes NaN gradients on instead of raising."""
     for position in range(arity):
-        xs = [Value(lo + 0.3 * (hi - lo)) for lo, hi in boxes_of(name, arity)]
+        xs = [Value(lo + 0.3 * (hi - lo)) for lo, hi in boxes(OPS[name], arity)]
         xs[position] = Value(math.nan)
         out = apply(OPS[name], *xs, param=param)
         assert math.isnan(out.data), (name, position)
         out.backward()  # a NaN partial is passed on, not an error
-
-
-def boxes_of(name: str, arity: int) -> list[tuple[float, float]]:
-    domain = OPS[name].domain
-    return list(domain) if len(domain) == arity else [domain[0]] * arity
 
 
 @pytest.mark.parametrize(
@@ -215,6 +208,6 @@ def test_a_value_takes_attributes_and_weak_references() -> None:
 
 def test_each_ops_forward_is_its_row_so_methods_and_apply_agree() -> None:
     for name, arity, param in op_cases():
-        args = [Value(lo + 0.3 * (hi - lo)) for lo, hi in boxes_of(name, arity)]
+        args = [Value(lo + 0.3 * (hi - lo)) for lo, hi in boxes(OPS[name], arity)]
         direct = call(name, [a.data for a in args], param)
         assert apply(OPS[name], *args, param=param).data == direct.data

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograd import OPS, Op, Value, apply
+from autograd.testing.strategies import boxes
 from autograd.viz import to_dot
 from autograd.viz._style import op_text
 from chainrule.expr import CALLABLE, FUNCTIONS, build, param_names, parse, usage
@@ -21,9 +22,10 @@ BEGIN, END = "<!-- op table: begin -->", "<!-- op table: end -->"
 
 
 def inputs_for(name: str, arity: int) -> list[Value]:
-    domain = OPS[name].domain
-    boxes = list(domain) if len(domain) == arity else [domain[0]] * arity
-    return [Value(lo + 0.37 * (hi - lo), label=f"x{i}") for i, (lo, hi) in enumerate(boxes)]
+    return [
+        Value(lo + 0.37 * (hi - lo), label=f"x{i}")
+        for i, (lo, hi) in enumerate(boxes(OPS[name], arity))
+    ]
 
 
 def op_list() -> str:
