@@ -40,7 +40,9 @@ class Op:
     ``domain`` holds a sampling box per input, ``kinks`` the points where the derivative jumps,
     ``requires`` the domain in words for error messages, ``params`` example parameters for the
     tests (empty for ops without a parameter) and ``default`` the parameter a method uses when
-    none is given.
+    none is given. ``array`` says how the op reads on arrays when it is called by name: the
+    numpy function of the same meaning (``"exp"``), or for an n-ary op its structure (``"sum"``,
+    ``"dot"``); the tensor back end checks it against ``forward`` before using it.
     """
 
     name: str
@@ -58,6 +60,7 @@ class Op:
     params: tuple[Any, ...] = ()
     default: Any = None
     smooth: bool = True
+    array: str = ""
 
     @property
     def label(self) -> str:
@@ -159,7 +162,7 @@ ROWS = (
        requires="a nonzero divisor"),
     Op("pow", math.pow, lambda out, a, b: (b * a ** (b - 1.0), xlogy(out, a)),
        lambda sp, a, b: a**b, "a ** b; d/da = b a^(b-1), d/db = a^b log a", "**", arity=2,
-       domain=(POSITIVE, (-3, 3)), requires="a base > 0, or an integer exponent"),
+       domain=(POSITIVE, (-3, 3)), requires="a base > 0, or an integer exponent", array="power"),
     Op("neg", lambda a: -a, lambda out, a: (-1.0,), lambda sp, a: -a, "-a", "-"),
     # a Value with a number c: the number is the node's param, never a leaf of its own
     Op("addc", lambda a, c: a + c, lambda out, a, c: (1.0,), lambda sp, a, c: a + c,
@@ -178,59 +181,61 @@ ROWS = (
     Op("powc", math.pow, lambda out, a, k: (k * a ** (k - 1.0) if k else 0.0,),
        lambda sp, a, k: a**k, "a ** k for a number k; d/da = k a^(k-1)", "**",
        domain=(POSITIVE,), params=(-2.0, -1.0, 0.5, 2.0, 3.0),
-       requires="a base >= 0 for a fractional exponent and a nonzero base for a negative one"),
+       requires="a base >= 0 for a fractional exponent and a nonzero base for a negative one",
+       array="power"),
     # functions of one Value: methods x.exp(), ... and names in expressions
     Op("abs", abs, lambda out, a: (sign(a),), lambda sp, a: sp.Abs(a),
        "|a|; d/da = sign(a), taken as 0 at a = 0", method="abs", syntax="abs", kinks=(0.0,),
        smooth=False),
     Op("exp", math.exp, lambda out, a: (out,), lambda sp, a: sp.exp(a),
-       "e^a; d/da = e^a", method="exp", syntax="exp"),
+       "e^a; d/da = e^a", method="exp", syntax="exp", array="exp"),
     Op("expm1", math.expm1, lambda out, a: (out + 1.0,), lambda sp, a: sp.exp(a) - 1,
-       "e^a - 1, accurate near a = 0; d/da = e^a", method="expm1", syntax="expm1"),
+       "e^a - 1, accurate near a = 0; d/da = e^a", method="expm1", syntax="expm1", array="expm1"),
     Op("log", math.log, lambda out, a: (1.0 / a,), lambda sp, a: sp.log(a),
        "natural logarithm; d/da = 1/a", method="log", syntax="log", domain=(POSITIVE,),
-       requires="x > 0"),
+       requires="x > 0", array="log"),
     Op("log1p", math.log1p, lambda out, a: (1.0 / (a + 1.0),), lambda sp, a: sp.log(1 + a),
        "log(1 + a), accurate near a = 0; d/da = 1/(1 + a)", method="log1p", syntax="log1p",
-       domain=((-0.9, 3.0),), requires="x > -1"),
+       domain=((-0.9, 3.0),), requires="x > -1", array="log1p"),
     Op("log2", math.log2, lambda out, a: (1.0 / (a * LN2),), lambda sp, a: sp.log(a, 2),
        "base-2 logarithm; d/da = 1/(a ln 2)", method="log2", syntax="log2", domain=(POSITIVE,),
-       requires="x > 0"),
+       requires="x > 0", array="log2"),
     Op("log10", math.log10, lambda out, a: (1.0 / (a * LN10),), lambda sp, a: sp.log(a, 10),
        "base-10 logarithm; d/da = 1/(a ln 10)", method="log10", syntax="log10",
-       domain=(POSITIVE,), requires="x > 0"),
+       domain=(POSITIVE,), requires="x > 0", array="log10"),
     Op("sqrt", math.sqrt, lambda out, a: (0.5 / out,), lambda sp, a: sp.sqrt(a),
        "square root; d/da = 1/(2 sqrt a)", method="sqrt", syntax="sqrt", domain=(POSITIVE,),
-       requires="x >= 0"),
+       requires="x >= 0", array="sqrt"),
     Op("sin", math.sin, lambda out, a: (cos(a),), lambda sp, a: sp.sin(a),
-       "sine; d/da = cos a", method="sin", syntax="sin"),
+       "sine; d/da = cos a", method="sin", syntax="sin", array="sin"),
     Op("cos", math.cos, lambda out, a: (-sin(a),), lambda sp, a: sp.cos(a),
-       "cosine; d/da = -sin a", method="cos", syntax="cos"),
+       "cosine; d/da = -sin a", method="cos", syntax="cos", array="cos"),
     Op("tan", math.tan, lambda out, a: (1.0 + out * out,), lambda sp, a: sp.tan(a),
-       "tangent; d/da = 1 + tan^2 a", method="tan", syntax="tan", domain=((-1.4, 1.4),)),
+       "tangent; d/da = 1 + tan^2 a", method="tan", syntax="tan", domain=((-1.4, 1.4),),
+       array="tan"),
     Op("asin", math.asin, lambda out, a: (1.0 / sqrt(1.0 - a * a),), lambda sp, a: sp.asin(a),
        "arcsine; d/da = 1/sqrt(1 - a^2)", method="asin", syntax="asin", domain=(UNIT,),
-       requires="-1 <= x <= 1"),
+       requires="-1 <= x <= 1", array="arcsin"),
     Op("acos", math.acos, lambda out, a: (-1.0 / sqrt(1.0 - a * a),),
        lambda sp, a: sp.acos(a), "arccosine; d/da = -1/sqrt(1 - a^2)", method="acos",
-       syntax="acos", domain=(UNIT,), requires="-1 <= x <= 1"),
+       syntax="acos", domain=(UNIT,), requires="-1 <= x <= 1", array="arccos"),
     Op("atan", math.atan, lambda out, a: (1.0 / (1.0 + a * a),), lambda sp, a: sp.atan(a),
-       "arctangent; d/da = 1/(1 + a^2)", method="atan", syntax="atan"),
+       "arctangent; d/da = 1/(1 + a^2)", method="atan", syntax="atan", array="arctan"),
     Op("sinh", math.sinh, lambda out, a: (cosh(a),), lambda sp, a: sp.sinh(a),
-       "hyperbolic sine; d/da = cosh a", method="sinh", syntax="sinh"),
+       "hyperbolic sine; d/da = cosh a", method="sinh", syntax="sinh", array="sinh"),
     Op("cosh", math.cosh, lambda out, a: (sinh(a),), lambda sp, a: sp.cosh(a),
-       "hyperbolic cosine; d/da = sinh a", method="cosh", syntax="cosh"),
+       "hyperbolic cosine; d/da = sinh a", method="cosh", syntax="cosh", array="cosh"),
     Op("tanh", math.tanh, lambda out, a: (1.0 - out * out,), lambda sp, a: sp.tanh(a),
-       "hyperbolic tangent; d/da = 1 - tanh^2 a", method="tanh", syntax="tanh"),
+       "hyperbolic tangent; d/da = 1 - tanh^2 a", method="tanh", syntax="tanh", array="tanh"),
     Op("asinh", math.asinh, lambda out, a: (1.0 / sqrt(a * a + 1.0),),
        lambda sp, a: sp.asinh(a), "inverse hyperbolic sine; d/da = 1/sqrt(a^2 + 1)",
-       method="asinh", syntax="asinh"),
+       method="asinh", syntax="asinh", array="arcsinh"),
     Op("acosh", math.acosh, lambda out, a: (1.0 / sqrt(a * a - 1.0),),
        lambda sp, a: sp.acosh(a), "inverse hyperbolic cosine; d/da = 1/sqrt(a^2 - 1)",
-       method="acosh", syntax="acosh", domain=((1.05, 4.0),), requires="x >= 1"),
+       method="acosh", syntax="acosh", domain=((1.05, 4.0),), requires="x >= 1", array="arccosh"),
     Op("atanh", math.atanh, lambda out, a: (1.0 / (1.0 - a * a),), lambda sp, a: sp.atanh(a),
        "inverse hyperbolic tangent; d/da = 1/(1 - a^2)", method="atanh", syntax="atanh",
-       domain=(UNIT,), requires="-1 < x < 1"),
+       domain=(UNIT,), requires="-1 < x < 1", array="arctanh"),
     Op("erf", math.erf, lambda out, a: (2.0 / math.sqrt(math.pi) * exp(-a * a),),
        lambda sp, a: sp.erf(a), "the error function; d/da = 2/sqrt(pi) e^(-a^2)", method="erf",
        syntax="erf"),
@@ -262,10 +267,10 @@ ROWS = (
     # functions of two Values: x.atan2(y), ...
     Op("atan2", math.atan2, lambda out, a, b: (b / (a * a + b * b), -a / (a * a + b * b)),
        lambda sp, a, b: sp.atan2(a, b), "the angle of the point (b, a); d/da = b/(a^2+b^2)",
-       method="atan2", syntax="atan2", arity=2, domain=((-3, 3), POSITIVE)),
+       method="atan2", syntax="atan2", arity=2, domain=((-3, 3), POSITIVE), array="arctan2"),
     Op("hypot", math.hypot, lambda out, a, b: (a / out, b / out),
        lambda sp, a, b: sp.sqrt(a**2 + b**2), "sqrt(a^2 + b^2) without overflow; d/da = a/out",
-       method="hypot", syntax="hypot", arity=2, domain=(POSITIVE, (-3, 3))),
+       method="hypot", syntax="hypot", arity=2, domain=(POSITIVE, (-3, 3)), array="hypot"),
     Op("minimum", _minimum,
        lambda out, a, b: ((1.0 + sign(b - a)) * 0.5, (1.0 - sign(b - a)) * 0.5),
        lambda sp, a, b: sp.Min(a, b), "the smaller of a and b (half the gradient each at a tie)",
@@ -279,10 +284,10 @@ ROWS = (
        method="xlogy", syntax="xlogy", arity=2, domain=((-3, 3), POSITIVE), requires="b > 0"),
     # n-ary: one node for a whole sum (functions vsum and dot)
     Op("sum", lambda *xs: math.fsum(xs), lambda out, *xs: (1.0,) * len(xs),
-       lambda sp, *xs: sp.Add(*xs), "x_0 + x_1 + ... as one node", arity=None),
+       lambda sp, *xs: sp.Add(*xs), "x_0 + x_1 + ... as one node", arity=None, array="sum"),
     Op("dot", _dot, _dot_rule, _dot_symbolic,
        "b + sum_i w_i x_i as one node (a neuron's z); d/dw_i = x_i, d/dx_i = w_i, d/db = 1",
-       arity=None),
+       arity=None, array="dot"),
 )
 # fmt: on
 OPS: dict[str, Op] = {op.name: op for op in ROWS}

@@ -31,12 +31,20 @@ class Compiled:
     outputs: Any = None  # the nesting of the extra outputs (None for a Value)
 
 
-def compile_tape(tape: Tape, backend: str = "auto") -> Compiled:
+def compile_tape(tape: Tape, backend: str = "auto", exact: bool = True) -> Compiled:
     """The replay of one traced structure with the chosen back end (``auto``: rolled when the
     graph is one example's graph repeated per row, straight-line up to its size limit, the
     interpreter beyond)."""
-    if backend in ("auto", "rolled"):
+    if backend in ("auto", "rolled", "tensor"):
         plan = rolled.plan(tape)
+        if plan is not None and backend == "tensor":
+            from autograd.compiler import tensor
+
+            built = tensor.build(tape, plan, exact)
+            if built is not None:
+                return Compiled(built[0], "tensor", built[1], tape.shape, 0.0, len(tape.nodes))
+        if backend == "tensor":
+            raise ValueError("this step is not one graph per row of a batch: no tensor form")
         if plan is not None:
             source = rolled.rolled_source(tape, plan)
             return Compiled(

@@ -37,7 +37,7 @@ from autograd.compiler.trace import DataDependentTraceError, Tape, shape_of, tra
 from autograd.value import Value
 
 Result = tuple[float, list[float], list[float]]
-BACKENDS = ("auto", "straight", "rolled", "interpreter")
+BACKENDS = ("auto", "straight", "rolled", "interpreter", "tensor")
 
 
 class EagerFallbackWarning(UserWarning):

@@ -92,3 +92,57 @@ def agrees(op: Op, arity: int, param: Param, text: str, rule: bool = False) -> b
         if mine != theirs:
             return False
     return True
+
+
+ARRAY_SAMPLES = 1000  # an array form is checked on many points: a rare rounding shows up
+ROW_TOLERANCE = 1e-14  # relative, for an array form outside exact mode (numpy's exp: 1-3 ulp)
+
+
+def array_agrees(
+    op: Op,
+    arity: int,
+    param: Param,
+    form: Callable[..., Any],
+    exact: bool,
+    rule: bool = False,
+    terms: bool = False,
+) -> bool:
+    """Whether the array function ``form`` computes what the row does at every sample point
+    at once: its forward (``terms``: given the inputs as one array, last axis the terms) or
+    with ``rule`` its partials from ``out`` and the inputs. Where the row raises or gives a
+    value that is not finite, the form must give one that is not finite (the replay then
+    goes to the engine, which names the error); elsewhere the same bits, or in inexact mode
+    the same number within ``ROW_TOLERANCE``."""
+    import numpy as np
+
+    extra = () if param is None else (param,)
+    points, expected = [], []
+    boxes = op.domain if len(op.domain) == arity else op.domain[:1] * arity
+    dense = [tuple(lo + (hi - lo) * ((k * 0.7548777 + i * 0.5698403) % 1.0)
+                   for i, (lo, hi) in enumerate(boxes)) for k in range(ARRAY_SAMPLES)]  # fmt: skip
+    for xs in [*_samples(op, arity), *dense]:
+        try:
+            out = op.forward(*xs, *extra)
+            want = tuple(op.rule(out, *xs, *extra)) if rule else (out,)
+        except (ValueError, ArithmeticError):
+            if rule:
+                continue
+            want = (math.nan,)
+        points.append((out, *xs) if rule else xs)
+        expected.append(want)
+    columns = np.array(points, dtype=float).T
+    try:
+        with np.errstate(all="ignore"):
+            got = form(columns.T) if terms else form(*columns)
+        parts = got if rule else (got,)
+        n = len(points)
+        got = np.stack([np.broadcast_to(np.asarray(g, dtype=float), (n,)) for g in parts], 1)
+    except (TypeError, ValueError, ArithmeticError, IndexError):
+        return False
+    want = np.array(expected, dtype=float)
+    finite = np.isfinite(want)
+    if not np.array_equal(finite, np.isfinite(got)):
+        return False
+    if exact:
+        return bool(np.array_equal(got[finite].view(np.int64), want[finite].view(np.int64)))
+    return bool(np.all(np.abs(got[finite] - want[finite]) <= ROW_TOLERANCE * np.abs(want[finite])))

@@ -1,0 +1,296 @@
+"""The tensor back end: a rolled step's groups (``groups``) replayed as numpy arrays.
+
+Forward, one line per group: a group of ``dot`` nodes is a contraction of a weight matrix
+with its inputs, a ``sum`` a reduction, any other row its own forward text on arrays
+(``arrays``). Backward, one line per group and parent position: the row's rule on arrays
+times the group's delta, placed in the slot the engine's order gives that edge; a delta is
+its slots added in order (``arrays.ordered_sum``), so in exact mode every number is the
+engine's to the last bit. Outside exact mode contractions go to BLAS and deltas are added in
+numpy's order, within ``TOLERANCE``. Any value that is not finite sends the call to the
+engine, which raises its named error or agrees.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.compiler import arrays
+from autograd.compiler.groups import Backward, Group, Grouping, backward_edges, group
+from autograd.compiler.rolled import Plan
+from autograd.compiler.source import literal
+from autograd.compiler.trace import Tape
+from autograd.compiler.verify import HOLE
+
+TOLERANCE = 1e-11  # relative to the largest magnitude compared, outside exact mode
+
+
+class Writer:
+    """The source of one tensor step and the constant arrays it reads."""
+
+    def __init__(self, grouping: Grouping, exact: bool) -> None:
+        self.g, self.exact = grouping, exact
+        self.lines: list[str] = []
+        self.constants: dict[str, Any] = {}
+        self.names: dict[str, Group] = {g.name: g for g in grouping.groups}
+        self.bound: dict[str, str] = {}  # operand text -> the local name holding it
+        self.known: dict[Any, str] = {}
+
+    def const(self, array: Any, prefix: str = "I") -> str:
+        """A name bound to ``array`` (one name per distinct array)."""
+        array = np.ascontiguousarray(array)
+        key = (prefix, array.dtype.str, array.shape, array.tobytes())
+        if key not in self.known:
+            self.known[key] = f"{prefix}{len(self.constants)}"
+            self.constants[self.known[key]] = array
+        return self.known[key]
+
+    def line(self, text: str) -> None:
+        self.lines.append("    " + text)
+
+    def width(self, source: str) -> int:
+        if source.startswith("X"):
+            return self.g.widths[int(source[1:])]
+        return self.names[source].width if source != "P" else len(self.g.tape.params)
+
+    def gather(self, g: Group, source: str, index: Any, values: Any) -> str:
+        """The text of the parents of one position (index [W]) or block (index [W, L])."""
+        index = np.asarray(index)
+        if source == "C":
+            v = np.asarray(values, dtype=float)
+            return literal(float(v.flat[0])) if (v == v.flat[0]).all() and v.size else self.const(v, "C")
+        rows_source = source.startswith("X") or self.names.get(source, g).rows and source != "P"
+        if source == "P" or not g.rows:
+            flat = source != "P" and rows_source  # the tail reads a row's value by flat place
+            if not flat and index.ndim == 1 and index.tolist() == list(range(self.width(source))):
+                return source
+            return f"{source}{'.ravel()' if flat else ''}[{self.const(index)}]"
+        if index.ndim == 1:
+            if index.tolist() == list(range(self.width(source))):
+                return source
+            return f"{source}[:, {self.const(index)}]"
+        if (index == index[0]).all():  # every column reads the same parents: one shared vector
+            first = index[0]
+            if first.tolist() == list(range(self.width(source))):
+                return f"{source}[:, None, :]"
+            return f"{source}[:, None, {self.const(first)}]"
+        return f"{source}[:, {self.const(index)}]"
+
+    def bind(self, text: str, name: str) -> str:
+        if text.isidentifier() or text[:1].isdigit() or text[:1] == "(":
+            return text
+        if text not in self.bound:
+            self.line(f"{name} = {text}")
+            self.bound[text] = name
+        return self.bound[text]
+
+    def operand(self, g: Group, j: int) -> str:
+        return self.bind(self.gather(g, g.sources[j], g.index[j], g.values[j]), f"{g.name.lower()}_{j}")
+
+    def block(self, g: Group, a: int, b: int) -> str:
+        """Positions a..b-1 of an n-ary group as one [.., W, b - a] array."""
+        if a == b:
+            return f"zeros(({g.width}, 0))"
+        pieces, start = [], a
+        for j in range(a + 1, b + 1):
+            if j == b or g.sources[j] != g.sources[start]:
+                index = np.array(g.index[start:j]).T
+                values = np.array(g.values[start:j]).T if g.sources[start] == "C" else None
+                text = self.gather(g, g.sources[start], index, values)
+                if g.sources[start] == "C" or text[:1].isdigit() or text[:1] == "(":
+                    text = f"full(({g.width}, {j - start}), {text})" if not text[:1] == "C" else text
+                pieces.append(text)
+                start = j
+        text = pieces[0] if len(pieces) == 1 else f"joined({', '.join(pieces)})"
+        return self.bind(text, f"{g.name.lower()}_{a}_{b}")
+
+    def forward(self, g: Group) -> None:
+        op, n = g.op, g.arity
+        if op.arity is None:
+            structure = arrays.nary(op, self.exact)
+            if structure is not None and op.array == "dot":
+                m = n // 2
+                bias = self.operand(g, n - 1) if n % 2 else "None"
+                weights, inputs = self.block(g, 0, m), self.block(g, m, 2 * m)
+                name = "dot" if self.exact else "fast_dot"
+                self.line(f"{g.name} = {name}({weights}, {inputs}, {bias})")
+            elif structure is not None:
+                total = "sum_in_order" if self.exact else "fast_sum"
+                self.line(f"{g.name} = {total}({self.block(g, 0, n)})")
+            else:
+                self.line(f"{g.name} = stacked(row_{op.name}, {self.block(g, 0, n)})")
+            return
+        texts = [self.operand(g, j) for j in range(n)]
+        self.line(f"{g.name} = {arrays.forward_text(op, n, g.param, texts, self.exact)}")
+
+
+def tensor_source(tape: Tape, plan: Plan, exact: bool) -> tuple[str, dict[str, Any]] | None:
+    """The source of ``step(P, *args)`` over arrays and the constants it reads, or None when
+    the loss is not one of the tail's nodes."""
+    grouping = group(tape, plan)
+    root = grouping.place.get(tape.root)
+    if root is None or root[0].rows:
+        return None
+    w = Writer(grouping, exact)
+    batch = grouping.batch
+    args = [f"A{k}" for k in range(len(tape.shape))]
+    w.lines.append(f"def step(P, {', '.join(args)}):")
+    w.line("P = asarray(P, dtype=float)")
+    for k, width in enumerate(grouping.widths):
+        w.line(f"X{k} = asarray(A{k}, dtype=float).reshape({batch}, {width})")
+    for g in grouping.groups:
+        w.forward(g)
+    w.line(f"finite({', '.join(g.name for g in grouping.groups)})")
+    loss = f"{root[0].name}[{root[1]}]"
+    backward = backward_edges(grouping)
+    grads = _backward(w, backward)
+    outs = _outputs(w)
+    w.line(f"return float({loss}), (0.0 + {grads}).tolist(), {outs}")
+    return "\n".join(w.lines) + "\n", w.constants
+
+
+def _backward(w: Writer, b: Backward) -> str:
+    """Lines of the backward pass; the text of the gradients' array."""
+    grouping, batch = w.g, w.g.batch
+    n_params = len(grouping.tape.params)
+    slots = {t: b.tail.get(t, 0) + b.per_row.get(t, 0) * (batch if t == "P" else 1)
+             for t in {e.target for e in b.edges.values()} | set(b.tail)}  # fmt: skip
+    if not slots.get("P"):
+        return f"zeros({n_params})"
+    size = {g.name: g.width * (batch if g.rows else 1) for g in grouping.groups}
+    size["P"] = n_params
+    for t, m in sorted(slots.items()):
+        w.line(f"E{t} = zeros(({m}, {size[t]}))")
+    assert b.root is not None
+    w.line(f"E{b.root[0].name}[0, {b.root[1]}] = 1.0")
+    for g in reversed(grouping.groups):
+        if g.name not in b.needs or g.name not in slots:
+            continue
+        shape = f".reshape({batch}, {g.width})" if g.rows else ""
+        total = f"E{g.name}[0]" if slots[g.name] == 1 else f"sum_in_order(E{g.name})"
+        w.line(f"D{g.name} = {total}{shape}")
+        for a, z, local in _blocks(w, g, b):
+            edges = [b.edges[(g.name, j)] for j in range(a, z)]
+            slot = np.array([e.slot for e in edges]).T  # [W, L]
+            element = np.array([e.element for e in edges]).T
+            if g.op.arity is not None:
+                slot, element = slot[:, 0], element[:, 0]
+            slot, element = _placed(w, b, g, edges[0].target, slot, element)
+            d = f"D{g.name}" if g.op.arity is not None else f"D{g.name}[..., None]"
+            contribution = d if local == "1.0" else f"{local} * {d}"
+            w.line(f"E{edges[0].target}[{w.const(slot)}, {w.const(element)}] = {contribution}")
+    w.line("G = sum_in_order(EP)")
+    w.line("finite(G)")
+    return "G"
+
+
+def _placed(w: Writer, b: Backward, g: Group, target: str, slot: Any, element: Any) -> Any:
+    """A row group's slots and elements for every row: the template's, shifted per row."""
+    if not g.rows:
+        return slot, element
+    batch, more = w.g.batch, (None,) * slot.ndim
+    if target == "P":
+        position = np.empty(batch, dtype=np.int64)
+        position[w.g.plan.order[::-1]] = np.arange(batch)  # the engine visits rows last first
+        slot = b.tail.get("P", 0) + position[(slice(None), *more)] * b.per_row["P"] + slot
+        return slot, element
+    rows = np.arange(batch)[(slice(None), *more)]
+    return b.tail.get(target, 0) + slot, rows * w.names[target].width + element
+
+
+def _blocks(w: Writer, g: Group, b: Backward) -> list[tuple[int, int, str]]:
+    """Runs of positions sending contributions to one target with one array local: for a
+    fixed-arity row each position alone; for an n-ary row the runs its rule allows (dot's
+    weights have the inputs as locals, its inputs the weights, its bias 1.0)."""
+    op, n = g.op, g.arity
+    texts = arrays.rule(op, n, g.param, w.exact)
+    present = [j for j in range(n) if (g.name, j) in b.edges]
+    if op.arity is not None:
+        return [(j, j + 1, _local(w, g, j, texts)) for j in present]
+
+    def kind(j: int) -> Any:
+        target = b.edges[(g.name, j)].target
+        t = texts[j] if texts is not None else None
+        if t == "1.0":
+            return (target, "one")
+        if t is not None and t.startswith("\x00") and t.endswith("\x00") and t.count("\x00") == 2:
+            return (target, int(t.strip("\x00")) - 1 - j)
+        return (target, None)
+
+    runs: list[tuple[int, int, str]] = []
+    j = 0
+    while j < len(present):
+        k = j
+        while k + 1 < len(present) and present[k + 1] == present[k] + 1 and kind(present[k + 1]) == kind(present[j]):
+            k += 1
+        a, z = present[j], present[k] + 1
+        shift = kind(a)[1]
+        if shift == "one":
+            local = "1.0"
+        elif shift is not None:
+            local = w.block(g, a + shift, z + shift)
+        else:
+            every = w.bind(f"stacked_rule(row_rule_{op.name}, {g.name}, {w.block(g, 0, n)})", f"l{g.name.lower()}")
+            local = f"{every}[..., {a}:{z}]"
+        runs.append((a, z, local))
+        j = k + 1
+    return runs
+
+
+def _local(w: Writer, g: Group, j: int, texts: tuple[str, ...] | None) -> str:
+    """The array text of the local partial of position j of a fixed-arity row."""
+    operands = [w.operand(g, k) for k in range(g.arity)]
+    if texts is None:
+        extra = "" if g.param is None else f", {literal(g.param)}"
+        call = f"per_element(rule_of('{g.op.name}'{extra}), {g.name}, {', '.join(operands)})"
+        return f"{w.bind(call, 'l' + g.name.lower())}[..., {j}]"
+    text = arrays.numpy_text(arrays.fill(texts[j], [g.name, *operands]))
+    return text if text.isidentifier() or text == "1.0" else f"({text})"
+
+
+def _outputs(w: Writer) -> str:
+    """The text of the outputs' list: runs of one array's numbers, read by flat index."""
+    tape, grouping = w.g.tape, w.g
+    places: list[tuple[str, int | str]] = []
+    for v in tape.output_values():
+        if v in tape.param_index:
+            places.append(("P", tape.param_index[v]))
+        elif v in grouping.place:
+            g, c = grouping.place[v]
+            places.append((g.name, grouping.flat.get(v, c)))
+        else:
+            places.append(("", literal(v.data)))
+    parts, k = [], 0
+    while k < len(places):
+        source = places[k][0]
+        run = k
+        while run < len(places) and places[run][0] == source:
+            run += 1
+        if source:
+            index = w.const(np.array([i for _, i in places[k:run]], dtype=np.int64))
+            parts.append(f"*{source}.ravel()[{index}].tolist()")
+        else:
+            parts += [str(t) for _, t in places[k:run]]
+        k = run
+    return "[" + ", ".join(parts) + "]"
+
+
+def build(tape: Tape, plan: Plan, exact: bool) -> tuple[Any, str] | None:
+    """The replay function of the tensor back end and its source, or None."""
+    written = tensor_source(tape, plan, exact)
+    if written is None:
+        return None
+    source, constants = written
+    scope = {**arrays.namespace(exact), **constants}
+    exec(compile(source, "<tensor step>", "exec"), scope)
+    step = scope["step"]
+
+    def run(params: list[float], *args: Any) -> Any:
+        with np.errstate(all="ignore"):
+            return step(params, *args)
+
+    return run, source
+
+
+__all__ = ["HOLE", "TOLERANCE", "build", "tensor_source"]

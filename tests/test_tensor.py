@@ -1,0 +1,89 @@
+"""The tensor back end against the engine: bit for bit in exact mode, on batched graphs over
+every row of the table and on the models nn builds."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nn
+from autograd import Value, compile_step, dot, vsum
+from autograd.compiler.arrays import ordered_sum
+from autograd.testing.strategies import Expression, floats_in, op_calls, op_cases
+
+CASES = list(op_cases())
+IDS = [f"{name}-{arity}" + ("" if param is None else f"-{param}") for name, arity, param in CASES]
+
+
+def bits(xs: list[float]) -> list[Any]:
+    return ["nan" if x != x else struct.pack("<d", x) for x in xs]
+
+
+def engine(fn: Callable[..., Any], params: list[Value], *args: Any) -> tuple[Any, ...]:
+    """The engine's loss, the gradients backward() leaves in zeroed .grad, the outputs."""
+    for p in params:
+        p.grad = 0.0
+    leaves = [[[Value(a) for a in x] if isinstance(x, list) else Value(x) for x in arg]
+              for arg in args]  # fmt: skip
+    result = fn(*leaves)
+    root, outputs = (result, []) if isinstance(result, Value) else result
+    root.backward()
+    flat = [o for out in outputs for o in (out if isinstance(out, list) else [out])]
+    return bits([root.data]), bits([p.grad for p in params]), bits([o.data for o in flat])
+
+
+def replayed(step: Any, *args: Any) -> tuple[Any, ...]:
+    loss, grads, outputs = step(*args)
+    return bits([loss]), bits(grads), bits(outputs)
+
+
+@pytest.mark.parametrize(
+    "shape", [(7, 3, 5), (100, 64, 32), (1000, 1), (1000, 2), (65, 64, 1), (3, 1000, 16), (5,)]
+)
+def test_ordered_sum_adds_axis_0_row_after_row(shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(0)
+    terms = rng.standard_normal(shape) * 10.0 ** rng.integers(-8, 8, shape)
+    rows = terms.reshape(shape[0], -1).tolist()
+    total = rows[0]
+    for row in rows[1:]:
+        total = [a + b for a, b in zip(total, row, strict=True)]
+    assert ordered_sum(terms).reshape(-1).tolist() == total
+
+
+def check_batched(e: Expression, xs: list[float]) -> None:
+    """Each of the expression's inputs an input per row plus one parameter p = 0.0 (so the
+    gradient runs through every op); every row the same graph."""
+    p = Value(0.0)
+    rows = [list(e.inputs), *[[v + 0.01 * x for v in e.inputs] for x in xs]]
+
+    def fn(batch: list[list[Value]]) -> Any:
+        outs = [e.fn(*[x + p for x in row]) for row in batch]
+        return vsum(outs) * 0.5 + p * p, outs
+
+    try:
+        expected = engine(fn, [p], rows)
+    except (ValueError, ArithmeticError):
+        return
+    step = compile_step(fn, [p], backend="tensor")
+    assert replayed(step, rows) == expected  # traced
+    assert replayed(step, rows) == expected  # replayed
+    assert step.last is not None and step.last.backend == "tensor"
+    assert step.eager_runs == 0
+
+
+@pytest.mark.parametrize(("name", "arity", "param"), CASES, ids=IDS)
+def test_every_row_replays_as_arrays_with_the_engine_s_numbers(
+    name: str, arity: int, param: Any
+) -> None:
+    @settings(max_examples=max(5, settings.default.max_examples // 10), deadline=None)
+    @given(op_calls(name, arity, param), st.lists(floats_in((-1.0, 1.0)), min_size=3, max_size=3))
+    def check(e: Expression, xs: list[float]) -> None:
+        check_batched(e, xs)
+
+    check()
