@@ -87,3 +87,59 @@ def test_every_row_replays_as_arrays_with_the_engine_s_numbers(
         check_batched(e, xs)
 
     check()
+
+
+def model_step(model: nn.Module, loss: Any, l2: float = 0.0) -> Callable[..., Any]:
+    weights = model.parameters()
+
+    def objective(xb: list[Any], yb: list[Any]) -> Any:
+        outputs = model.forward_batch(xb)
+        total = loss(outputs, yb)
+        if l2:
+            total = total + l2 * nn.l2_penalty(weights)
+        return total, outputs
+
+    return objective
+
+
+def check_model(model: nn.Module, loss: Any, y: list[Any], n: int = 12, l2: float = 0.0) -> None:
+    X, _ = nn.data.make_moons(n, noise=0.1, seed=0)  # noqa: N806
+    fn, params = model_step(model, loss, l2), model.parameters()
+    step = compile_step(fn, params, backend="tensor")
+    for _ in range(3):
+        assert replayed(step, X, y[:n]) == engine(fn, params, X, y[:n])
+        assert step.last is not None and step.last.backend == "tensor"
+        for p in params:
+            p.data -= 0.05 * p.grad
+    assert step.eager_runs == 0
+
+
+LABELS = nn.data.make_moons(12, noise=0.1, seed=0)[1]
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "sigmoid", "linear"])
+def test_mlps_with_every_activation_replay_bit_for_bit(activation: str) -> None:
+    model = nn.MLP(2, [5, 4, 1], activation=activation, seed=2)
+    check_model(model, nn.mse_loss, [float(t) for t in LABELS], l2=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("loss", "y", "extra"),
+    [
+        (nn.mse_loss, [float(t) for t in LABELS], {}),
+        (nn.squared_error, [float(t) for t in LABELS], {}),
+        (nn.hinge_loss, nn.data.signed(LABELS), {}),
+        (nn.binary_cross_entropy_with_logits, LABELS, {}),
+        (nn.mse_loss, [float(t) for t in LABELS], {"output_activation": "tanh"}),
+    ],
+)
+def test_mlps_with_every_loss_replay_bit_for_bit(loss: Any, y: list[Any], extra: Any) -> None:
+    check_model(nn.MLP(2, [6, 1], seed=4, **extra), loss, y)
+
+
+def test_residual_layers_and_batch_norm_in_eval_mode_replay_bit_for_bit() -> None:
+    y = [float(t) for t in LABELS]
+    check_model(nn.MLP(2, [4, 4, 4, 1], residual=True, seed=5), nn.mse_loss, y)
+    model = nn.MLP(2, [4, 4, 1], batchnorm=True, seed=6)
+    nn.fit(model, *nn.data.make_moons(12, noise=0.1, seed=0)[:1], y, epochs=2, compile=False)
+    check_model(model.eval(), nn.mse_loss, y)

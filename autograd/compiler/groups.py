@@ -94,7 +94,7 @@ def group(tape: Tape, plan: Plan) -> Grouping:
             j = plan.inputs[tape.row_of[parent]].index(parent)
             arg, col = columns[j]
             return (f"X{arg}", tape.row_of[parent] * widths[arg] + col)
-        if parent.parents:
+        if parent.parents and parent not in plan.folded:
             raise KeyError("a parent outside the template and the tail")
         return ("C", parent.data)
 

@@ -27,12 +27,15 @@ TAIL = -1
 
 @dataclass
 class Plan:
-    """Rows in the order of their blocks, each row's nodes, and the tail's nodes."""
+    """Rows in the order of their blocks, each row's nodes, the tail's nodes, and the nodes
+    computed from constants alone (batch norm's sqrt(running variance + eps) in eval mode),
+    which are constants of the replay."""
 
     order: list[int]
     rows: dict[int, list[Value]]
     tail: list[Value]
     inputs: dict[int, list[Value]]
+    folded: set[Value]
 
 
 def plan(tape: Tape) -> Plan | None:
@@ -47,7 +50,12 @@ def plan(tape: Tape) -> Plan | None:
     rows: dict[int, list[Value]] = {}
     tail: list[Value] = []
     row_of = row.get  # inputs and nodes have a row (or TAIL); parameters and constants none
+    folded: set[Value] = set()
+    leaves = {*tape.param_index, *tape.input_index}
     for node in tape.nodes:
+        if all(p in folded or not (p.parents or p in leaves) for p in node.parents):
+            folded.add(node)
+            continue
         kinds: set[Any] = set(map(row_of, node.parents))
         kinds.discard(None)
         if len(kinds) == 1 and TAIL not in kinds:
@@ -78,14 +86,14 @@ def plan(tape: Tape) -> Plan | None:
         for v in rows[r]:
             parents = tuple(map(refs.get, v.parents))
             if None in parents:  # constants: by their bits; anything else does not roll
-                if any(p.parents and p not in refs for p in v.parents):
+                if any(p.parents and p not in refs and p not in folded for p in v.parents):
                     return None
                 parents = tuple(refs.get(p, ("c", struct.pack("<d", p.data))) for p in v.parents)
             sig.append((v._op, None if v.param is None else repr(v.param), parents))
         if sig != (signature or sig):
             return None
         signature = sig
-    return Plan(order, rows, tail, inputs)
+    return Plan(order, rows, tail, inputs, folded)
 
 
 def rolled_source(tape: Tape, plan: Plan) -> str:
