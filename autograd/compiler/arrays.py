@@ -83,12 +83,13 @@ def structure_sum(terms: Array) -> Array:
 
 def structure_dot(weights: Array, inputs: Array, bias: Array | None) -> Array:
     """b + w_0 x_0 + w_1 x_1 + ... in that order, over the last axis (0.0 + ... without b)."""
-    products = np.multiply(weights, inputs)
     start = np.zeros(()) if bias is None else np.asarray(bias, dtype=float)
-    shape = np.broadcast_shapes(products.shape[:-1], start.shape)
-    terms = np.empty((products.shape[-1] + 1, *shape))
+    shape = np.broadcast_shapes(weights.shape[:-1], inputs.shape[:-1], start.shape)
+    terms = np.empty((weights.shape[-1] + 1, *shape))
     terms[0] = start
-    terms[1:] = np.moveaxis(np.broadcast_to(products, (*shape, products.shape[-1])), -1, 0)
+    full = (*shape, weights.shape[-1])
+    weights, inputs = np.broadcast_to(weights, full), np.broadcast_to(inputs, full)
+    np.multiply(np.moveaxis(weights, -1, 0), np.moveaxis(inputs, -1, 0), out=terms[1:])
     return ordered_sum(terms)
 
 
@@ -99,6 +100,36 @@ def fast_dot(weights: Array, inputs: Array, bias: Array | None) -> Array:
     else:
         out = np.einsum("...i,...i->...", weights, inputs)
     return out if bias is None else out + bias
+
+
+def rows_sum(start: Array, contributions: Array, rows: Array) -> Array:
+    """start + the contributions of each row, added in the order ``rows`` (the engine's)."""
+    terms = np.empty((len(rows) + 1, *contributions.shape[1:]))
+    terms[0] = start
+    np.take(contributions, rows, axis=0, out=terms[1:])
+    return ordered_sum(terms)
+
+
+def fast_rows_sum(start: Array, contributions: Array, rows: Array) -> Array:
+    return start + contributions.sum(axis=0)
+
+
+def weights_sum(local: Array, delta: Array) -> Array:
+    """sum over rows of local * delta (the weights' gradient of a layer) by BLAS."""
+    if local.shape[1] == 1:
+        return delta.T @ local[:, 0, :]
+    return np.einsum("bwl,bw->wl", local, delta)
+
+
+def inputs_sum(weights: Array, delta: Array) -> Array:
+    """sum over columns w, last first, of weights[w] * delta[:, w]: a layer's inputs' deltas
+    in the engine's order (each column's node comes later in the template than the last)."""
+    terms = np.multiply(weights[::-1, None, :], delta.T[::-1, :, None])
+    return ordered_sum(terms)
+
+
+def fast_inputs_sum(weights: Array, delta: Array) -> Array:
+    return delta @ weights
 
 
 def _row_call(op: Op, exact: bool) -> Callable[..., Array]:
@@ -151,7 +182,9 @@ def namespace(exact: bool) -> dict[str, Any]:
                  dot=structure_dot, fast_dot=fast_dot, sum_in_order=ordered_sum,
                  fast_sum=lambda t: np.sum(t, axis=-1), stacked=stacked,
                  stacked_rule=stacked_rule, per_element=per_element, rule_of=rule_of,
-                 finite=finite)  # fmt: skip
+                 finite=finite, rows_sum=rows_sum, fast_rows_sum=fast_rows_sum,
+                 weights_sum=weights_sum, inputs_sum=inputs_sum,
+                 fast_inputs_sum=fast_inputs_sum)  # fmt: skip
     return names
 
 

@@ -166,10 +166,10 @@ class CompiledStep:
         compiled.seconds = time.perf_counter() - start
         compiled.outputs = _nesting(tape.outputs)
         try:
-            got = compiled.run([p.data for p in self.params], *args)
-        except (ArithmeticError, ValueError, TypeError, IndexError) as err:
-            got = (math.nan, [], [repr(err)])  # type: ignore[list-item]
-        if not same_bits(got, expected):
+            got: Result | None = compiled.run([p.data for p in self.params], *args)
+        except (ArithmeticError, ValueError, TypeError, IndexError):
+            got = None
+        if got is None or not same_bits(got, expected):
             self._give_up("the compiled code differs from the engine on the traced inputs")
             return expected
         self.cache[key] = self.last = compiled

@@ -151,38 +151,99 @@ def tensor_source(tape: Tape, plan: Plan, exact: bool) -> tuple[str, dict[str, A
 
 
 def _backward(w: Writer, b: Backward) -> str:
-    """Lines of the backward pass; the text of the gradients' array."""
+    """Lines of the backward pass; the text of the gradients' array.
+
+    Every delta and gradient is a sum of contributions in the engine's order. In general
+    each contribution is placed in its numbered slot (``E<target>[slot, element]``) and the
+    slots are added in order. Two common shapes skip the slots: a parameter met once per row
+    (a weight) gets its rows' contributions as one reduction over the rows, last row first,
+    after what the tail gave it; and the inputs of a layer's ``dot`` group, read by every
+    column once and by nothing else, get theirs as one contraction with the weights."""
     grouping, batch = w.g, w.g.batch
     n_params = len(grouping.tape.params)
-    slots = {t: b.tail.get(t, 0) + b.per_row.get(t, 0) * (batch if t == "P" else 1)
+    reduced = b.per_row.get("P", 0) == 1
+    slots = {t: b.tail.get(t, 0) + b.per_row.get(t, 0) * (batch if t == "P" and not reduced else 1)
              for t in {e.target for e in b.edges.values()} | set(b.tail)}  # fmt: skip
-    if not slots.get("P"):
+    if not any(e.target == "P" for e in b.edges.values()):
         return f"zeros({n_params})"
+    slots["P"] = slots.get("P", 0)
+    blocks = {g.name: _blocks(w, g, b) for g in grouping.groups if g.name in b.needs}
+    direct = {t for name, runs in blocks.items() for *_, t in
+              [(a, z, local, _contraction(w, b, w.names[name], a, z)) for a, z, local in runs]
+              if t}  # fmt: skip
     size = {g.name: g.width * (batch if g.rows else 1) for g in grouping.groups}
     size["P"] = n_params
     for t, m in sorted(slots.items()):
-        w.line(f"E{t} = zeros(({m}, {size[t]}))")
+        if t not in direct:
+            w.line(f"E{t} = zeros(({max(m, 1)}, {size[t]}))")
     assert b.root is not None
     w.line(f"E{b.root[0].name}[0, {b.root[1]}] = 1.0")
+    rows = w.const(np.array(grouping.plan.order[::-1]))
+    gradients = False
     for g in reversed(grouping.groups):
         if g.name not in b.needs or g.name not in slots:
             continue
-        shape = f".reshape({batch}, {g.width})" if g.rows else ""
-        total = f"E{g.name}[0]" if slots[g.name] == 1 else f"sum_in_order(E{g.name})"
-        w.line(f"D{g.name} = {total}{shape}")
-        for a, z, local in _blocks(w, g, b):
+        if g.name not in direct:
+            shape = f".reshape({batch}, {g.width})" if g.rows else ""
+            total = f"E{g.name}[0]" if slots[g.name] == 1 else f"sum_in_order(E{g.name})"
+            w.line(f"D{g.name} = {total}{shape}")
+        for a, z, local in blocks[g.name]:
             edges = [b.edges[(g.name, j)] for j in range(a, z)]
+            target, nary = edges[0].target, g.op.arity is None
+            d = f"D{g.name}[..., None]" if nary else f"D{g.name}"
+            contribution = d if local == "1.0" else f"{local} * {d}"
+            into = _contraction(w, b, g, a, z)
+            if into:
+                name = "inputs_sum" if w.exact else "fast_inputs_sum"
+                w.line(f"D{into} = {name}({local}, D{g.name})")
+                continue
             slot = np.array([e.slot for e in edges]).T  # [W, L]
             element = np.array([e.element for e in edges]).T
-            if g.op.arity is not None:
+            if not nary:
                 slot, element = slot[:, 0], element[:, 0]
-            slot, element = _placed(w, b, g, edges[0].target, slot, element)
-            d = f"D{g.name}" if g.op.arity is not None else f"D{g.name}[..., None]"
-            contribution = d if local == "1.0" else f"{local} * {d}"
-            w.line(f"E{edges[0].target}[{w.const(slot)}, {w.const(element)}] = {contribution}")
-    w.line("G = sum_in_order(EP)")
+            if reduced and g.rows and target == "P":
+                if not gradients:
+                    w.line("G = sum_in_order(EP)")
+                    gradients = True
+                index = w.const(element)
+                if nary and local != "1.0" and not w.exact:
+                    w.line(f"G[{index}] = G[{index}] + weights_sum({local}, D{g.name})")
+                else:
+                    total = "rows_sum" if w.exact else "fast_rows_sum"
+                    w.line(f"G[{index}] = {total}(G[{index}], {contribution}, {rows})")
+                continue
+            slot, element = _placed(w, b, g, target, slot, element)
+            w.line(f"E{target}[{w.const(slot)}, {w.const(element)}] = {contribution}")
+    if not gradients:
+        w.line("G = sum_in_order(EP)")
     w.line("finite(G)")
     return "G"
+
+
+def _contraction(w: Writer, b: Backward, g: Group, a: int, z: int) -> str:
+    """The row group that positions a..z-1 of ``g`` give their whole delta to as one
+    contraction (a layer's inputs: every column reads them in order, nothing else does), or
+    ``""``. Its local must be the matching weights, parameters of the same columns."""
+    if g.op.arity is None and g.rows and (g.name, a) in b.edges:
+        edges = [b.edges[(g.name, j)] for j in range(a, z)]
+        target = edges[0].target
+        if target == "P" or b.tail.get(target, 0) or b.per_row.get(target) != g.width:
+            return ""
+        if g.op.array != "dot":
+            return ""
+        element, slot = np.array([e.element for e in edges]).T, np.array([e.slot for e in edges]).T
+        width = w.names[target].width
+        n = g.arity // 2
+        weights = a - n if a >= n else -1
+        if (
+            z - a == width
+            and weights >= 0
+            and all(s == "P" for s in g.sources[weights : weights + width])
+            and (element == np.arange(width)).all()
+            and (slot == np.arange(g.width)[::-1, None]).all()
+        ):
+            return target
+    return ""
 
 
 def _placed(w: Writer, b: Backward, g: Group, target: str, slot: Any, element: Any) -> Any:
