@@ -155,7 +155,8 @@ def stacked_rule(function: Callable[..., Any], out: Array, terms: Array) -> Arra
 
 def joined(*blocks: Array) -> Array:
     """Blocks of an n-ary group's terms side by side along the last axis."""
-    return np.concatenate(np.broadcast_arrays(*blocks), axis=-1)
+    lead = np.broadcast_shapes(*(np.shape(b)[:-1] for b in blocks))
+    return np.concatenate([np.broadcast_to(b, (*lead, np.shape(b)[-1])) for b in blocks], -1)
 
 
 def finite(*values: Array) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd.compiler import arrays
+from autograd.compiler.emit import squashes
 from autograd.compiler.groups import Backward, Group, Grouping, backward_edges, group
 from autograd.compiler.rolled import Plan
 from autograd.compiler.source import literal
@@ -36,6 +37,9 @@ class Writer:
         self.names: dict[str, Group] = {g.name: g for g in grouping.groups}
         self.bound: dict[str, str] = {}  # operand text -> the local name holding it
         self.known: dict[Any, str] = {}
+        # values a later op could turn finite again (relu(-inf) = 0): the engine would have
+        # raised where they were made, so the replay checks them, and the loss
+        self.checks: list[str] = []
 
     def const(self, array: Any, prefix: str = "I") -> str:
         """A name bound to ``array`` (one name per distinct array)."""
@@ -120,9 +124,12 @@ class Writer:
                 self.line(f"{g.name} = {total}({self.block(g, 0, n)})")
             else:
                 self.line(f"{g.name} = stacked(row_{op.name}, {self.block(g, 0, n)})")
+            if squashes(op, n, g.param):
+                self.checks.append(self.block(g, 0, n))
             return
         texts = [self.operand(g, j) for j in range(n)]
         self.line(f"{g.name} = {arrays.forward_text(op, n, g.param, texts, self.exact)}")
+        self.checks += [texts[j] for j in squashes(op, n, g.param) if texts[j].isidentifier()]
 
 
 def tensor_source(tape: Tape, plan: Plan, exact: bool) -> tuple[str, dict[str, Any]] | None:
@@ -141,8 +148,8 @@ def tensor_source(tape: Tape, plan: Plan, exact: bool) -> tuple[str, dict[str, A
         w.line(f"X{k} = asarray(A{k}, dtype=float).reshape({batch}, {width})")
     for g in grouping.groups:
         w.forward(g)
-    w.line(f"finite({', '.join(g.name for g in grouping.groups)})")
     loss = f"{root[0].name}[{root[1]}]"
+    w.line(f"finite({', '.join(dict.fromkeys([*w.checks, loss]))})")
     backward = backward_edges(grouping)
     grads = _backward(w, backward)
     outs = _outputs(w)
@@ -193,6 +200,9 @@ def _backward(w: Writer, b: Backward) -> str:
             d = f"D{g.name}[..., None]" if nary else f"D{g.name}"
             contribution = d if local == "1.0" else f"{local} * {d}"
             into = _contraction(w, b, g, a, z)
+            if into and not nary:
+                w.line(f"D{into} = {contribution}")
+                continue
             if into:
                 name = "inputs_sum" if w.exact else "fast_inputs_sum"
                 w.line(f"D{into} = {name}({local}, D{g.name})")
@@ -221,28 +231,30 @@ def _backward(w: Writer, b: Backward) -> str:
 
 
 def _contraction(w: Writer, b: Backward, g: Group, a: int, z: int) -> str:
-    """The row group that positions a..z-1 of ``g`` give their whole delta to as one
-    contraction (a layer's inputs: every column reads them in order, nothing else does), or
-    ``""``. Its local must be the matching weights, parameters of the same columns."""
-    if g.op.arity is None and g.rows and (g.name, a) in b.edges:
-        edges = [b.edges[(g.name, j)] for j in range(a, z)]
-        target = edges[0].target
-        if target == "P" or b.tail.get(target, 0) or b.per_row.get(target) != g.width:
-            return ""
-        if g.op.array != "dot":
-            return ""
-        element, slot = np.array([e.element for e in edges]).T, np.array([e.slot for e in edges]).T
-        width = w.names[target].width
-        n = g.arity // 2
-        weights = a - n if a >= n else -1
-        if (
-            z - a == width
-            and weights >= 0
-            and all(s == "P" for s in g.sources[weights : weights + width])
-            and (element == np.arange(width)).all()
-            and (slot == np.arange(g.width)[::-1, None]).all()
-        ):
-            return target
+    """The row group that positions a..z-1 of ``g`` give their whole delta to at once, or
+    ``""``: the group's only edge per element, in column order (an activation's input), or
+    a layer's inputs, which every column of a ``dot`` group reads in order and nothing else
+    does (a contraction with the weights, the matching parameters)."""
+    edge = b.edges.get((g.name, a))
+    if not g.rows or edge is None or edge.target == "P" or b.tail.get(edge.target, 0):
+        return ""
+    target = w.names[edge.target]
+    if g.op.arity is not None:
+        alone = b.per_row.get(target.name) == 1 and g.width == target.width
+        return target.name if alone and edge.element == list(range(g.width)) else ""
+    edges = [b.edges[(g.name, j)] for j in range(a, z)]
+    element, slot = np.array([e.element for e in edges]).T, np.array([e.slot for e in edges]).T
+    weights = a - g.arity // 2
+    if (
+        g.op.array == "dot"
+        and b.per_row.get(target.name) == g.width
+        and z - a == target.width
+        and weights >= 0
+        and all(s == "P" for s in g.sources[weights : weights + target.width])
+        and (element == np.arange(target.width)).all()
+        and (slot == np.arange(g.width)[::-1, None]).all()
+    ):
+        return target.name
     return ""
 
 

@@ -116,7 +116,7 @@ def array_agrees(
     import numpy as np
 
     extra = () if param is None else (param,)
-    points, expected = [], []
+    points, expected, scales = [], [], []
     boxes = op.domain if len(op.domain) == arity else op.domain[:1] * arity
     dense = [tuple(lo + (hi - lo) * ((k * 0.7548777 + i * 0.5698403) % 1.0)
                    for i, (lo, hi) in enumerate(boxes)) for k in range(ARRAY_SAMPLES)]  # fmt: skip
@@ -130,6 +130,10 @@ def array_agrees(
             want = (math.nan,)
         points.append((out, *xs) if rule else xs)
         expected.append(want)
+        try:  # a sum's error is relative to its terms' magnitudes: the row on |x|
+            scales.append(abs(op.forward(*map(abs, xs), *extra)) if terms else abs(want[0]))
+        except (ValueError, ArithmeticError):
+            scales.append(math.inf)
     columns = np.array(points, dtype=float).T
     try:
         with np.errstate(all="ignore"):
@@ -145,4 +149,6 @@ def array_agrees(
         return False
     if exact:
         return bool(np.array_equal(got[finite].view(np.int64), want[finite].view(np.int64)))
-    return bool(np.all(np.abs(got[finite] - want[finite]) <= ROW_TOLERANCE * np.abs(want[finite])))
+    scale = np.broadcast_to(np.array(scales)[:, None], want.shape) if not rule else np.abs(want)
+    error = np.abs(got[finite] - want[finite])
+    return bool(np.all(error <= ROW_TOLERANCE * scale[finite]))
