@@ -12,6 +12,7 @@ engine, which raises its named error or agrees.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,8 @@ from autograd.compiler.rolled import Plan
 from autograd.compiler.source import literal
 from autograd.compiler.trace import Tape
 from autograd.compiler.verify import HOLE
+
+HOLES = re.compile("\x00([0-9]+)\x00")
 
 TOLERANCE = 1e-11  # relative to the largest magnitude compared, outside exact mode
 
@@ -283,32 +286,41 @@ def _blocks(w: Writer, g: Group, b: Backward) -> list[tuple[int, int, str]]:
         return [(j, j + 1, _local(w, g, j, texts)) for j in present]
 
     def kind(j: int) -> Any:
+        """The target and the rule's text at j with each input named by its offset from j."""
         target = b.edges[(g.name, j)].target
-        t = texts[j] if texts is not None else None
-        if t == "1.0":
-            return (target, "one")
-        if t is not None and t.startswith("\x00") and t.endswith("\x00") and t.count("\x00") == 2:
-            return (target, int(t.strip("\x00")) - 1 - j)
-        return (target, None)
+        if texts is None:
+            return (target, None)
+        return (target, HOLES.sub(lambda m: _offset(int(m.group(1)), j), texts[j]))
 
     runs: list[tuple[int, int, str]] = []
     j = 0
     while j < len(present):
         k = j
-        while k + 1 < len(present) and present[k + 1] == present[k] + 1 and kind(present[k + 1]) == kind(present[j]):
+        while (k + 1 < len(present) and present[k + 1] == present[k] + 1
+               and kind(present[k + 1]) == kind(present[j])):  # fmt: skip
             k += 1
         a, z = present[j], present[k] + 1
-        shift = kind(a)[1]
-        if shift == "one":
-            local = "1.0"
-        elif shift is not None:
-            local = w.block(g, a + shift, z + shift)
+        pattern = kind(a)[1]
+        if pattern is None:
+            call = f"stacked_rule(row_rule_{op.name}, {g.name}, {w.block(g, 0, n)})"
+            local = f"{w.bind(call, f'l{g.name.lower()}')}[..., {a}:{z}]"
         else:
-            every = w.bind(f"stacked_rule(row_rule_{op.name}, {g.name}, {w.block(g, 0, n)})", f"l{g.name.lower()}")
-            local = f"{every}[..., {a}:{z}]"
+
+            def named(m: re.Match[str], a: int = a, z: int = z) -> str:
+                shift = m.group(1)
+                if shift == "out":
+                    return f"{g.name}[..., None]"
+                return w.block(g, a + int(shift), z + int(shift))
+
+            local = arrays.numpy_text(re.sub(r"@(out|-?[0-9]+)@", named, pattern))
+            local = local if local.isidentifier() or local == "1.0" else f"({local})"
         runs.append((a, z, local))
         j = k + 1
     return runs
+
+
+def _offset(hole: int, j: int) -> str:
+    return "@out@" if hole == 0 else f"@{hole - 1 - j}@"
 
 
 def _local(w: Writer, g: Group, j: int, texts: tuple[str, ...] | None) -> str:
