@@ -179,7 +179,7 @@ def namespace(exact: bool) -> dict[str, Any]:
     names.update(where=np.where, inf=np.inf, nan=np.nan, abs=np.abs)  # abs: Python's, on arrays
     names.update({f"row_{op.name}": op.forward for op in ROWS})
     names.update({f"row_rule_{op.name}": op.rule for op in ROWS})
-    names.update(asarray=np.asarray, zeros=np.zeros, full=np.full, joined=joined,
+    names.update(asarray=np.asarray, zeros=np.zeros, broadcast_to=np.broadcast_to, full=np.full, joined=joined,
                  dot=structure_dot, fast_dot=fast_dot, sum_in_order=ordered_sum,
                  fast_sum=lambda t: np.sum(t, axis=-1), stacked=stacked,
                  stacked_rule=stacked_rule, per_element=per_element, rule_of=rule_of,

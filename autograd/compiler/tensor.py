@@ -84,6 +84,10 @@ class Writer:
             return f"{source}[:, None, {self.const(first)}]"
         return f"{source}[:, {self.const(index)}]"
 
+    def shape(self, g: Group, n: int) -> str:
+        """The shape of n of an n-ary group's terms, [B, W, n] or [W, n]."""
+        return f"({self.g.batch}, {g.width}, {n})" if g.rows else f"({g.width}, {n})"
+
     def bind(self, text: str, name: str) -> str:
         if text.isidentifier() or text[:1].isdigit() or text[:1] == "(":
             return text
@@ -203,8 +207,11 @@ def _backward(w: Writer, b: Backward) -> str:
             d = f"D{g.name}[..., None]" if nary else f"D{g.name}"
             contribution = d if local == "1.0" else f"{local} * {d}"
             into = _contraction(w, b, g, a, z)
-            if into and not nary:
-                w.line(f"D{into} = {contribution}")
+            if into and (not nary or _alone(b, into)):
+                t = w.names[into]
+                shape = f"({batch}, {t.width})" if t.rows else f"({t.width},)"
+                whole = f"broadcast_to({contribution}, {w.shape(g, z - a)}).reshape({shape})"
+                w.line(f"D{into} = {contribution if not nary else whole}")
                 continue
             if into:
                 name = "inputs_sum" if w.exact else "fast_inputs_sum"
@@ -239,14 +246,21 @@ def _contraction(w: Writer, b: Backward, g: Group, a: int, z: int) -> str:
     a layer's inputs, which every column of a ``dot`` group reads in order and nothing else
     does (a contraction with the weights, the matching parameters)."""
     edge = b.edges.get((g.name, a))
-    if not g.rows or edge is None or edge.target == "P" or b.tail.get(edge.target, 0):
+    if edge is None or edge.target == "P":
         return ""
     target = w.names[edge.target]
-    if g.op.arity is not None:
-        alone = b.per_row.get(target.name) == 1 and g.width == target.width
+    if g.op.arity is not None:  # one edge into each of the target's elements, in order
+        count = b.per_row.get(target.name, 0) + b.tail.get(target.name, 0)
+        alone = count == 1 and g.width == target.width and g.rows == target.rows
         return target.name if alone and edge.element == list(range(g.width)) else ""
     edges = [b.edges[(g.name, j)] for j in range(a, z)]
     element, slot = np.array([e.element for e in edges]).T, np.array([e.slot for e in edges]).T
+    size = target.width * (w.g.batch if target.rows else 1)
+    count = b.per_row.get(target.name, 0) + b.tail.get(target.name, 0)
+    if count == 1 and element.size == size and (element.ravel() == np.arange(size)).all():
+        return target.name  # a sum's terms, each read once and in order (a batch's mean)
+    if not g.rows or b.tail.get(edge.target, 0):
+        return ""
     weights = a - g.arity // 2
     if (
         g.op.array == "dot"
@@ -259,6 +273,10 @@ def _contraction(w: Writer, b: Backward, g: Group, a: int, z: int) -> str:
     ):
         return target.name
     return ""
+
+
+def _alone(b: Backward, target: str) -> bool:
+    return b.per_row.get(target, 0) + b.tail.get(target, 0) == 1
 
 
 def _placed(w: Writer, b: Backward, g: Group, target: str, slot: Any, element: Any) -> Any:
