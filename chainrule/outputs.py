@@ -89,6 +89,7 @@ def metrics(run: Run) -> dict[str, Any]:
             "test_accuracy": run.test_accuracy,
         },
         "seconds": {"training": run.seconds, "per_epoch": history.seconds},
+        "backend": history.backend,
     }
 
 

@@ -133,7 +133,12 @@ def add_train_command(commands: Any) -> None:
         "--no-compile",
         dest="compile",
         action="store_false",
-        help="run every step on the engine instead of the compiled replay (same numbers)",
+        help="run every step on the engine instead of the compiled replay",
+    )
+    option(
+        "--exact",
+        action="store_true",
+        help="compiled steps with the engine's numbers bit for bit (slower with numpy)",
     )
     train.set_defaults(run=run_train)
 
@@ -216,7 +221,7 @@ def _train(run: Run) -> None:
             run.model, run.X_train, run.y_train, loss=loss, optimizer=optimizer,
             epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
             callbacks=[on_test_set], progress=False if args.quiet else None,
-            compile=args.compile,
+            compile=args.compile, exact=args.exact,
         )  # fmt: skip
     except nn.DivergenceError as err:
         raise CommandError(

@@ -51,12 +51,23 @@ def warn_engine(why: str) -> None:
 
 
 class CompiledObjective:
-    """A model's batch objective as a compiled step that writes the parameters' ``.grad``."""
+    """A model's batch objective as a compiled step that writes the parameters' ``.grad``.
 
-    def __init__(self, model: Module, objective: Objective) -> None:
+    With numpy installed the step is the tensor back end where the batch rolls (``exact``:
+    bit for bit with the engine, else within its tolerance), and ``arrays_for`` lets the
+    trainer keep the gradients as one array for the norms, the clipping and the optimizer."""
+
+    def __init__(self, model: Module, objective: Objective, exact: bool = False) -> None:
         self.model = model
-        self.step = compile_step(objective, model.parameters(), warn=False,
+        self.params = model.parameters()
+        self.step = compile_step(objective, self.params, warn=False, exact=exact,
                                  key=lambda: model.training, eager=objective)  # fmt: skip
+
+    @property
+    def backend(self) -> str:
+        """The back end of the latest batch: ``engine`` once the step gave up."""
+        last = self.step.last
+        return "engine" if self.step.eager_only or last is None else last.backend
 
     def check_targets(self, X: Sequence[Any], y: Sequence[Any], loss: LossFn) -> None:  # noqa: N803
         """Let the loss check every target once (the traced loss sees them as Values)."""
@@ -75,23 +86,77 @@ class CompiledObjective:
         fix = "write it with Value operations only (no .data, no if on a number)"
         return f"{why}; to compile, {fix if by_numbers else 'report it as a bug'}"
 
-    def run(self, xb: list[Any], yb: list[Any]) -> tuple[float, list[Any]]:
-        """Zero the gradients, run the batch, add its gradients into ``.grad``; the loss and
-        the model's outputs (as leaf Values, for accuracy)."""
-        self.model.zero_grad()
-        loss, outputs = self.step.backward(xb, yb)
-        return loss, _regroup(outputs, self.step.output_nesting)
+    def run(self, xb: Any, yb: Any) -> tuple[float, list[Any], list[float]]:
+        """Run the batch and set each parameter's ``.grad`` to its gradient (what zeroing
+        and ``backward()`` leave); the loss, the model's outputs as floats (for accuracy),
+        and the gradients."""
+        loss, grads, outputs = self.step(xb, yb)
+        for p, g in zip(self.params, grads, strict=True):
+            p.grad = g
+        return loss, _regroup(outputs, self.step.output_nesting), grads
+
+
+def arrays_for(optimizer: Any, params: list[Value]) -> Any:
+    """numpy, when the optimizer is one of nn's own over exactly ``params`` and numpy is
+    installed (its update then runs on arrays, with the same numbers); else None."""
+    from nn import optim
+
+    kind = type(optimizer)
+    own = kind.__module__ == optim.__name__ and kind.step is optim.Optimizer.step
+    if not own or optimizer.params != params:
+        return None
+    try:
+        import numpy
+    except ImportError:
+        return None
+    return numpy
 
 
 def _regroup(flat: list[float], nesting: Any) -> list[Any]:
-    """The flat output numbers in the model's shape: a Value per example, or a list."""
+    """The flat output numbers in the model's shape: a float per example, or a list."""
     grouped: list[Any] = []
     i = 0
     for item in nesting:
         if item is None:
-            grouped.append(Value(flat[i]))
+            grouped.append(flat[i])
             i += 1
         else:
-            grouped.append([Value(f) for f in flat[i : i + len(item)]])
+            grouped.append(flat[i : i + len(item)])
             i += len(item)
     return grouped
+
+
+class ArrayBatch:
+    """One batch's gradients as a float64 array: the norms, the clipping and the optimizer
+    update on arrays, with the same arithmetic as ``nn.optim`` on Values, then the numbers
+    written back into the parameters' ``.data`` and ``.grad`` (so any reader sees them)."""
+
+    def __init__(
+        self, np: Any, params: list[Value], groups: list[list[Value]], optimizer: Any,
+        clip: float | None,
+    ) -> None:  # fmt: skip
+        place = {id(p): i for i, p in enumerate(params)}
+        self.np, self.params, self.optimizer, self.clip = np, params, optimizer, clip
+        self.groups = [np.array([place[id(p)] for p in g], dtype=np.int64) for g in groups]
+        self.grads: Any = None
+
+    def norms(self, grads: list[float]) -> list[float]:
+        """||g|| of every parameter, then of each group's (each sum correctly rounded)."""
+        from nn.optim import root_sum
+
+        g = self.grads = self.np.array(grads, dtype=float)
+        squares = g * g
+        return [root_sum(squares.tolist()), *(root_sum(squares[i].tolist()) for i in self.groups)]
+
+    def update(self, norm: float) -> None:
+        """Clip (given the norm before clipping), step, and write the numbers back."""
+        from nn.optim import clip_scale
+
+        g = self.grads
+        scale = None if self.clip is None else clip_scale(norm, self.clip)
+        if scale is not None:
+            g = g * scale
+        w = self.np.array([p.data for p in self.params], dtype=float)
+        self.optimizer.step_arrays(w, g)
+        for p, data, grad in zip(self.params, w.tolist(), g.tolist(), strict=True):
+            p.data, p.grad = data, grad

@@ -4,6 +4,11 @@ An optimizer reads each parameter's ``grad`` (g = dL/dw) and changes its ``data`
 with plain float arithmetic, so an update builds no graph. Per-parameter state (momentum,
 running averages) lives in lists parallel to the parameter list and round-trips through
 ``state_dict()`` / ``load_state_dict()``.
+
+The same update also runs on arrays (``step_arrays``: every parameter at once, as compiled
+training does with numpy): each ``_update`` is written once and reads the same on a float
+with its index or on an array with ``slice(None)``, so both give the same numbers bit for
+bit (IEEE arithmetic and a correctly rounded square root, element by element).
 """
 
 from __future__ import annotations
@@ -44,6 +49,23 @@ class Optimizer:
         self.steps += 1
         for i, p in enumerate(self.params):
             p.data -= self._update(i, p.data, p.grad)
+
+    def step_arrays(self, w: Any, g: Any) -> None:
+        """``step()`` on the parameters' numbers ``w`` and gradients ``g`` as float arrays
+        (``w`` updated in place; the buffers stay lists between steps)."""
+        import numpy as np
+
+        bad = np.flatnonzero(~np.isfinite(g))
+        if bad.size:
+            i = int(bad[0])
+            name = self.params[i].label or f"parameter {i}"
+            raise ValueError(f"{type(self).__name__}.step: the gradient of {name} is {g[i]}")
+        self.steps += 1
+        self.state = {k: np.array(v, dtype=float) for k, v in self.state.items()}  # type: ignore[misc]
+        try:
+            w -= self._update(slice(None), w, g)  # type: ignore[arg-type]
+        finally:
+            self.state = {k: v.tolist() for k, v in self.state.items()}  # type: ignore[attr-defined]
 
     def _update(self, i: int, w: float, g: float) -> float:
         """The amount to subtract from parameter ``i`` (value ``w``, gradient ``g``)."""
@@ -86,7 +108,7 @@ class SGD(Optimizer):
         self.momentum, self.nesterov, self.weight_decay = momentum, nesterov, weight_decay
 
     def _update(self, i: int, w: float, g: float) -> float:
-        g += self.weight_decay * w
+        g = g + self.weight_decay * w
         if self.momentum:
             v = self.state["momentum"]
             v[i] = self.momentum * v[i] + g
@@ -112,10 +134,10 @@ class RMSprop(Optimizer):
         self.alpha, self.eps, self.weight_decay = alpha, eps, weight_decay
 
     def _update(self, i: int, w: float, g: float) -> float:
-        g += self.weight_decay * w
+        g = g + self.weight_decay * w
         s = self.state["square_avg"]
         s[i] = self.alpha * s[i] + (1.0 - self.alpha) * g * g
-        return self.lr * g / (math.sqrt(s[i]) + self.eps)
+        return self.lr * g / (_sqrt(s[i]) + self.eps)  # type: ignore[no-any-return]
 
 
 RMSProp = RMSprop
@@ -144,13 +166,13 @@ class Adam(Optimizer):
     def _update(self, i: int, w: float, g: float) -> float:
         decay = self.weight_decay * w
         if not self.decoupled:
-            g += decay
+            g = g + decay
         b1, b2 = self.betas
         m, v = self.state["exp_avg"], self.state["exp_avg_sq"]
         m[i] = b1 * m[i] + (1.0 - b1) * g
         v[i] = b2 * v[i] + (1.0 - b2) * g * g
         m_hat, v_hat = m[i] / (1.0 - b1**self.steps), v[i] / (1.0 - b2**self.steps)
-        step = self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+        step: float = self.lr * m_hat / (_sqrt(v_hat) + self.eps)
         return step + self.lr * decay if self.decoupled else step
 
 
@@ -171,9 +193,28 @@ class AdamW(Adam):
         super().__init__(params, lr, betas, eps, weight_decay)
 
 
+def _sqrt(x: Any) -> Any:
+    """The square root of a float (math) or of an array (numpy): both correctly rounded."""
+    if isinstance(x, float):
+        return math.sqrt(x)
+    import numpy as np
+
+    return np.sqrt(x)
+
+
 def grad_norm(params: Iterable[Value]) -> float:
     """||g||_2 = sqrt(sum of squared gradients)."""
-    return math.sqrt(math.fsum(p.grad * p.grad for p in params))
+    return root_sum(p.grad * p.grad for p in params)
+
+
+def root_sum(squares: Iterable[float]) -> float:
+    """sqrt(sum of squares), the sum correctly rounded (so its order does not matter)."""
+    return math.sqrt(math.fsum(squares))
+
+
+def clip_scale(norm: float, max_norm: float) -> float | None:
+    """The factor that brings a gradient of norm ``norm`` down to ``max_norm``, or None."""
+    return max_norm / (norm + 1e-6) if norm > max_norm else None
 
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
@@ -181,8 +222,8 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     returns the norm before clipping."""
     params = list(params)
     norm = grad_norm(params)
-    if norm > max_norm:
-        scale = max_norm / (norm + 1e-6)
+    scale = clip_scale(norm, max_norm)
+    if scale is not None:
         for p in params:
             p.grad *= scale
     return norm

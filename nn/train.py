@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value
-from nn.compiled import CompiledObjective, warn_engine, why_not_compiled
+from nn.compiled import ArrayBatch, CompiledObjective, arrays_for, warn_engine, why_not_compiled
 from nn.data import batches
 from nn.divergence import DivergenceError, Diverging, Watch
 from nn.inputs import check_samples
@@ -38,7 +38,8 @@ class History:
     on the examples as seen during the epoch (None for regression targets), learning rate,
     gradient norm ||g|| and per-layer gradient norms (means over the epoch's batches, before
     clipping) and wall-clock seconds. ``stopped`` says why training ended: ``"tol"``,
-    ``"max_epochs"``, ``"callback"``, or ``"diverged"`` (in ``DivergenceError.history``)."""
+    ``"max_epochs"``, ``"callback"``, or ``"diverged"`` (in ``DivergenceError.history``);
+    ``backend`` what ran the last epoch's steps (``"engine"``, ``"tensor"``, ``"rolled"``...)."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
@@ -47,6 +48,7 @@ class History:
     layer_grad_norms: list[list[float]] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     stopped: str = ""
+    backend: str = "engine"  # what ran the steps: the engine or a compiled back end
 
     @property
     def epochs(self) -> int:
@@ -71,17 +73,23 @@ class _Trainer:
         l1: float,
         l2: float,
         compiled: bool = False,
+        exact: bool = False,
     ) -> None:
         self.model, self.loss, self.optimizer, self.clip = model, loss, optimizer, clip
         self.l1, self.l2, self.watch = l1, l2, Watch()
-        named = model.named_parameters()
+        named = list(model.named_parameters())
+        self.params = [p for _, p in named]
         self.weights = [p for name, p in named if _is_weight(name)]
         layers = model.layers if isinstance(model, MLP) else [model]
         self.groups = [layer.parameters() for layer in layers]
         why = why_not_compiled(model, loss) if compiled else ""
         if why:
             warn_engine(why)
-        self.compiled = CompiledObjective(model, self.objective) if compiled and not why else None
+        use = compiled and not why
+        self.compiled = CompiledObjective(model, self.objective, exact) if use else None
+        numpy = arrays_for(optimizer, self.compiled.params) if self.compiled else None
+        self.arrays = ArrayBatch(numpy, self.compiled.params, self.groups, optimizer, clip
+                                 ) if self.compiled and numpy else None  # fmt: skip
 
     def objective(self, xb: list[Any], yb: list[Any]) -> tuple[Value, list[Any]]:
         """L = loss(outputs, y) + l1 sum |w| + l2 sum w^2, and the outputs."""
@@ -99,22 +107,28 @@ class _Trainer:
         correct: int | None = 0
         norms: list[list[float]] = []
         for xb, yb in data:
+            arrays = self.arrays
             if self.compiled is not None:  # the same numbers, from generated code
-                loss, outputs = self.compiled.run(xb, yb)
+                loss, outputs, grads = self.compiled.run(xb, yb)
                 if self.compiled.fallback():
                     warn_engine(self.compiled.fallback())
-                    self.compiled = None
+                    self.compiled = self.arrays = arrays = None
             else:
                 total, outputs = self.objective(xb, yb)
                 self.model.zero_grad()
                 total.backward()
                 loss = total.data
             self.watch.loss(loss)
-            norms.append([grad_norm(self.optimizer.params), *map(grad_norm, self.groups)])
-            self.watch.gradient(norms[-1][0])
-            if self.clip is not None:
-                clip_grad_norm(self.optimizer.params, self.clip)
-            self.optimizer.step()
+            if arrays is not None:  # norms, clipping and the update on arrays
+                norms.append(arrays.norms(grads))
+                self.watch.gradient(norms[-1][0])
+                arrays.update(norms[-1][0])
+            else:
+                norms.append([grad_norm(self.optimizer.params), *map(grad_norm, self.groups)])
+                self.watch.gradient(norms[-1][0])
+                if self.clip is not None:
+                    clip_grad_norm(self.optimizer.params, self.clip)
+                self.optimizer.step()
             hits = count_correct(outputs, yb, self.loss)
             correct = None if hits is None or correct is None else correct + hits
             loss_sum += loss * len(xb)
@@ -125,6 +139,7 @@ class _Trainer:
         history.grad_norm.append(means[0])
         history.layer_grad_norms.append(means[1:])
         history.seconds.append(time.perf_counter() - start)
+        history.backend = self.compiled.backend if self.compiled is not None else "engine"
 
 
 def _stop_reason(history: History, tol: float | None, callbacks: Sequence[Callback]) -> str:
@@ -138,11 +153,13 @@ def _stop_reason(history: History, tol: float | None, callbacks: Sequence[Callba
 def _epoch_or_stop(trainer: _Trainer, data: Batches, n: int, history: History) -> None:
     """One epoch; if it diverges, the parameters and buffers from before it come back and
     DivergenceError is raised."""
-    before = trainer.model.state_dict()
+    model = trainer.model
+    values, buffers = [p.data for p in trainer.params], dict(model.named_buffers())
     try:
         trainer.epoch(data, n, history)
     except (Diverging, OverflowError) as err:
-        trainer.model.load_state_dict(before)
+        names = [name for name, _ in model.named_parameters()]
+        model.load_state_dict({**dict(zip(names, values, strict=True)), **buffers})
         history.stopped = "diverged"
         reason = str(err) if isinstance(err, Diverging) else f"an overflow ({err})"
         raise DivergenceError(reason, history.epochs, history, trainer.optimizer.lr) from None
@@ -177,6 +194,7 @@ def fit(
     l1: float = 0.0,
     l2: float = 0.0,
     compile: bool = True,
+    exact: bool = False,
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent: per batch, L = loss(outputs, y)
     (+ l1 sum|w| + l2 sum w^2 over the weights, not biases nor BatchNorm's gamma and beta),
@@ -187,8 +205,10 @@ def fit(
     the gradient norm, ``seed`` fixes the batch shuffling, and a callback
     ``cb(epoch, history)`` returning True stops training. ``progress`` None shows a tqdm bar
     only when stderr is a terminal. ``compile`` replays each batch size's traced step as
-    generated Python (``nn.compiled``) when the model allows, with the engine's numbers bit
-    for bit; ``compile=False`` runs the engine.
+    generated code (``nn.compiled``) when the model allows: with numpy installed as arrays
+    (the tensor back end, its sums in BLAS's order: within 1e-11 of the engine's numbers, or
+    bit for bit with ``exact=True``), else as generated Python, bit for bit;
+    ``compile=False`` runs the engine. ``History.backend`` says which ran.
 
     A loss that stops being finite or explodes raises ``DivergenceError`` (see
     ``nn.divergence``), naming the epoch and the remedies; the model is left with its
@@ -196,7 +216,8 @@ def fit(
     """
     X, y = check_samples(X, y, getattr(model, "nin", None), "fit")  # noqa: N806
     optimizer = optimizer or SGD(model.parameters(), lr=0.1)
-    trainer, history = _Trainer(model, loss, optimizer, clip, l1, l2, compile), History()
+    trainer = _Trainer(model, loss, optimizer, clip, l1, l2, compile, exact)
+    history = History()
     if trainer.compiled is not None:
         trainer.compiled.check_targets(X, y, loss)
     rng, base_lr, bar = random.Random(seed), optimizer.lr, _progress_bar(epochs, progress)

@@ -159,13 +159,15 @@ def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path: Path) -> None
 
 
 def test_no_compile_runs_the_engine_with_the_same_numbers_and_files(tmp_path: Path) -> None:
-    for out, flags in (("compiled", ()), ("engine", ("--no-compile",))):
+    for out, flags in (("compiled", ("--exact",)), ("engine", ("--no-compile",))):
         assert chainrule("train", *SHORT, *flags, "--out", out, cwd=tmp_path).returncode == 0
     compiled, engine = (metrics(tmp_path / out) for out in ("compiled", "engine"))
     assert (compiled["settings"]["compile"], engine["settings"]["compile"]) == (True, False)
+    assert (compiled["backend"], engine["backend"]) == ("tensor", "engine")
     for run in (compiled, engine):
         run.pop("seconds")
         run.pop("settings")
+        run.pop("backend")
     assert compiled == engine
     model = "model.json"
     assert (tmp_path / "compiled" / model).read_bytes() == (

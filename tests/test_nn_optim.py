@@ -1,6 +1,8 @@
 """Optimizers against updates computed by hand, clipping, and learning-rate schedules."""
 
 import math
+import random
+from typing import Any
 
 import pytest
 
@@ -145,3 +147,32 @@ def test_warmup_composes_with_another_schedule():
     assert nn.LinearWarmup(2)(7, 0.3) == 0.3  # constant afterwards by default
     with pytest.raises(ValueError, match="epoch must be >= 0"):
         schedule(-1, 0.2)
+
+
+ARRAY_OPTIMIZERS = [
+    lambda ps: nn.SGD(ps, lr=0.1),
+    lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+    lambda ps: nn.RMSprop(ps, lr=0.01, weight_decay=0.1),
+    lambda ps: nn.Adam(ps, lr=0.01, weight_decay=0.1),
+    lambda ps: nn.AdamW(ps, lr=0.01),
+]
+
+
+@pytest.mark.parametrize("make", ARRAY_OPTIMIZERS)
+def test_the_array_update_gives_the_python_loop_s_numbers_bit_for_bit(make: Any) -> None:
+    import numpy as np
+
+    rng = random.Random(0)
+    start = [rng.uniform(-2, 2) for _ in range(7)]
+    values = [Value(x) for x in start]
+    on_values, on_arrays = make(values), make([Value(x) for x in start])
+    w = np.array(start)
+    for _ in range(5):
+        grads = [rng.uniform(-1, 1) for _ in start]
+        for p, g in zip(values, grads, strict=True):
+            p.grad = g
+        on_values.step()
+        on_arrays.step_arrays(w, np.array(grads))
+        assert w.tolist() == [p.data for p in values]
+    assert on_arrays.state_dict() == on_values.state_dict()

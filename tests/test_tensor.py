@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value, compile_step, dot, vsum
+from autograd import Value, compile_step, vsum
 from autograd.compiler.arrays import ordered_sum
 from autograd.testing.strategies import Expression, floats_in, op_calls, op_cases
 
@@ -73,7 +73,8 @@ def check_batched(e: Expression, xs: list[float]) -> None:
     step = compile_step(fn, [p], backend="tensor", exact=True)
     assert replayed(step, rows) == expected  # traced
     assert replayed(step, rows) == expected  # replayed
-    assert step.last is not None and step.last.backend == "tensor"
+    assert step.last is not None
+    assert step.last.backend == "tensor"
     assert step.eager_runs == 0
 
 
@@ -108,7 +109,8 @@ def check_model(model: nn.Module, loss: Any, y: list[Any], n: int = 12, l2: floa
     step = compile_step(fn, params, backend="tensor", exact=True)
     for _ in range(3):
         assert replayed(step, X, y[:n]) == engine(fn, params, X, y[:n])
-        assert step.last is not None and step.last.backend == "tensor"
+        assert step.last is not None
+        assert step.last.backend == "tensor"
         for p in params:
             p.data -= 0.05 * p.grad
     assert step.eager_runs == 0
@@ -153,5 +155,6 @@ def test_softmax_cross_entropy_replays_bit_for_bit() -> None:
     step = compile_step(fn, params, backend="tensor", exact=True)
     for _ in range(2):
         assert replayed(step, X, classes) == engine(fn, params, X, classes)
-        assert step.last is not None and step.last.backend == "tensor"
+        assert step.last is not None
+        assert step.last.backend == "tensor"
     assert "logsumexp" in step.source

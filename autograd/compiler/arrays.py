@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from autograd.compiler.source import _forward_template as forward_template
 from autograd.compiler.source import literal, rule_templates
 from autograd.compiler.straight import NonFiniteError
-from autograd.compiler.source import _forward_template as forward_template
 from autograd.compiler.verify import array_agrees, fill
 from autograd.ops import OPS, ROWS, Op
 
@@ -70,7 +70,7 @@ def ordered_sum(terms: Array) -> Array:
     in tests/test_tensor.py), except when a row is one number, which it adds pairwise."""
     terms = np.ascontiguousarray(terms)
     if terms[0].size == 1:
-        padded = np.zeros(terms.shape + (2,))
+        padded = np.zeros((*terms.shape, 2))
         padded[..., 0] = terms
         return np.add.reduce(padded, axis=0)[..., 0]
     return np.add.reduce(terms, axis=0)
@@ -179,7 +179,8 @@ def namespace(exact: bool) -> dict[str, Any]:
     names.update(where=np.where, inf=np.inf, nan=np.nan, abs=np.abs)  # abs: Python's, on arrays
     names.update({f"row_{op.name}": op.forward for op in ROWS})
     names.update({f"row_rule_{op.name}": op.rule for op in ROWS})
-    names.update(asarray=np.asarray, zeros=np.zeros, broadcast_to=np.broadcast_to, full=np.full, joined=joined,
+    names.update(asarray=np.asarray, zeros=np.zeros, broadcast_to=np.broadcast_to,
+                 full=np.full, joined=joined,
                  dot=structure_dot, fast_dot=fast_dot, sum_in_order=ordered_sum,
                  fast_sum=lambda t: np.sum(t, axis=-1), stacked=stacked,
                  stacked_rule=stacked_rule, per_element=per_element, rule_of=rule_of,

@@ -1,13 +1,16 @@
-"""The three back ends behind one call: which one replays a traced structure, and how.
+"""The back ends behind one call: which one replays a traced structure, and how.
 
 ``straight`` writes the whole step as one function (fastest to run, compiled in about 30 us a
 node); ``rolled`` writes one row's code in a loop when the step is one graph per row of a
-batch (fast, and compiled in milliseconds at any batch size); ``interpreter`` runs a flat
-program over a list of floats, for graphs beyond ``STRAIGHT_LIMIT`` nodes.
+batch (fast, and compiled in milliseconds at any batch size); ``tensor`` writes the same
+batch as numpy over [batch, width] arrays, one line per group of like nodes (the fastest
+where numpy is installed); ``interpreter`` runs a flat program over a list of floats, for
+graphs beyond ``STRAIGHT_LIMIT`` nodes.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,13 +34,18 @@ class Compiled:
     outputs: Any = None  # the nesting of the extra outputs (None for a Value)
 
 
+def has_numpy() -> bool:
+    """numpy is installed: ``auto`` then prefers the tensor back end where a step rolls."""
+    return importlib.util.find_spec("numpy") is not None
+
+
 def compile_tape(tape: Tape, backend: str = "auto", exact: bool = True) -> Compiled:
-    """The replay of one traced structure with the chosen back end (``auto``: rolled when the
-    graph is one example's graph repeated per row, straight-line up to its size limit, the
-    interpreter beyond)."""
+    """The replay of one traced structure with the chosen back end (``auto``: when the graph
+    is one example's graph repeated per row, the tensor back end if numpy is installed, else
+    rolled; otherwise straight-line up to its size limit, the interpreter beyond)."""
     if backend in ("auto", "rolled", "tensor"):
         plan = rolled.plan(tape)
-        if plan is not None and backend == "tensor":
+        if plan is not None and (backend == "tensor" or (backend == "auto" and has_numpy())):
             from autograd.compiler import tensor
 
             built = tensor.build(tape, plan, exact)

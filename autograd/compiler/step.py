@@ -65,6 +65,11 @@ def within(a: Result, b: Result, tolerance: float) -> bool:
     return True
 
 
+def _batch(arg: Any) -> bool:
+    """A list of rows, or an array of them (which the tensor back end reads as it is)."""
+    return isinstance(arg, (list, tuple)) or bool(getattr(arg, "ndim", 0))
+
+
 def _listed(arg: Any) -> Any:
     """An array argument as nested lists (what tracing and the engine read)."""
     return arg.tolist() if getattr(arg, "ndim", 0) else arg
@@ -91,7 +96,7 @@ class CompiledStep:
         key: Callable[[], Any] | None = None,
         warn: bool = True,
         eager: Callable[..., Any] | None = None,
-        exact: bool = True,
+        exact: bool = False,
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
@@ -115,8 +120,7 @@ class CompiledStep:
         self.calls += 1
         if self.eager_only:
             return self.eager(*args)
-        key: Any = tuple(len(a) if isinstance(a, (list, tuple)) or getattr(a, "ndim", 0) else -1
-                         for a in args)  # fmt: skip
+        key: Any = tuple(len(a) if _batch(a) else -1 for a in args)
         if self.key is not None:
             key = (key, self.key())
         compiled = self.cache.get(key)
@@ -237,14 +241,15 @@ def compile_step(
     key: Callable[[], Any] | None = None,
     warn: bool = True,
     eager: Callable[..., Any] | None = None,
-    exact: bool = True,
+    exact: bool = False,
 ) -> CompiledStep:
     """A training step of ``fn`` compiled: ``fn(*inputs)`` builds the loss from the
     parameters ``params`` (Values it holds) and the inputs it is given as Values, and returns
     the loss or ``(loss, outputs)``. ``key()`` names anything else the graph's structure
     depends on (a mode, a flag); ``eager``, when given, is the engine's version called on the
-    plain arguments (for functions that take numbers where ``fn`` takes Values). With
-    ``exact=False`` the tensor back end may add in BLAS's order: its numbers then agree with
-    the engine's within ``autograd.compiler.tensor.TOLERANCE`` rather than bit for bit. See
-    :class:`CompiledStep`."""
+    plain arguments (for functions that take numbers where ``fn`` takes Values). The tensor
+    back end adds its sums in BLAS's order: its numbers agree with the engine's within
+    ``autograd.compiler.tensor.TOLERANCE`` (1e-11 of the largest magnitude); ``exact=True``
+    makes it add in the engine's order, bit for bit, at several times the cost. The other
+    back ends are always bit for bit. See :class:`CompiledStep`."""
     return CompiledStep(fn, params, backend, check_every, key, warn, eager, exact)

@@ -66,8 +66,9 @@ class Writer:
         index = np.asarray(index)
         if source == "C":
             v = np.asarray(values, dtype=float)
-            return literal(float(v.flat[0])) if (v == v.flat[0]).all() and v.size else self.const(v, "C")
-        rows_source = source.startswith("X") or self.names.get(source, g).rows and source != "P"
+            same = v.size and (v == v.flat[0]).all()
+            return literal(float(v.flat[0])) if same else self.const(v, "C")
+        rows_source = source.startswith("X") or (self.names.get(source, g).rows and source != "P")
         if source == "P" or not g.rows:
             flat = source != "P" and rows_source  # the tail reads a row's value by flat place
             if not flat and index.ndim == 1 and index.tolist() == list(range(self.width(source))):
@@ -97,7 +98,8 @@ class Writer:
         return self.bound[text]
 
     def operand(self, g: Group, j: int) -> str:
-        return self.bind(self.gather(g, g.sources[j], g.index[j], g.values[j]), f"{g.name.lower()}_{j}")
+        text = self.gather(g, g.sources[j], g.index[j], g.values[j])
+        return self.bind(text, f"{g.name.lower()}_{j}")
 
     def block(self, g: Group, a: int, b: int) -> str:
         """Positions a..b-1 of an n-ary group as one [.., W, b - a] array."""
@@ -110,7 +112,7 @@ class Writer:
                 values = np.array(g.values[start:j]).T if g.sources[start] == "C" else None
                 text = self.gather(g, g.sources[start], index, values)
                 if g.sources[start] == "C" or text[:1].isdigit() or text[:1] == "(":
-                    text = f"full(({g.width}, {j - start}), {text})" if not text[:1] == "C" else text
+                    text = f"full(({g.width}, {j - start}), {text})" if text[:1] != "C" else text
                 pieces.append(text)
                 start = j
         text = pieces[0] if len(pieces) == 1 else f"joined({', '.join(pieces)})"
@@ -208,8 +210,8 @@ def _backward(w: Writer, b: Backward) -> str:
             contribution = d if local == "1.0" else f"{local} * {d}"
             into = _contraction(w, b, g, a, z)
             if into and (not nary or _alone(b, into)):
-                t = w.names[into]
-                shape = f"({batch}, {t.width})" if t.rows else f"({t.width},)"
+                whole_of = w.names[into]
+                shape = f"({batch}, {whole_of.width})" if whole_of.rows else f"({whole_of.width},)"
                 whole = f"broadcast_to({contribution}, {w.shape(g, z - a)}).reshape({shape})"
                 w.line(f"D{into} = {contribution if not nary else whole}")
                 continue
@@ -283,13 +285,14 @@ def _placed(w: Writer, b: Backward, g: Group, target: str, slot: Any, element: A
     """A row group's slots and elements for every row: the template's, shifted per row."""
     if not g.rows:
         return slot, element
-    batch, more = w.g.batch, (None,) * slot.ndim
+    batch = w.g.batch
+    column = (batch,) + (1,) * slot.ndim  # one number per row, against the template's
     if target == "P":
         position = np.empty(batch, dtype=np.int64)
         position[w.g.plan.order[::-1]] = np.arange(batch)  # the engine visits rows last first
-        slot = b.tail.get("P", 0) + position[(slice(None), *more)] * b.per_row["P"] + slot
+        slot = b.tail.get("P", 0) + position.reshape(column) * b.per_row["P"] + slot
         return slot, element
-    rows = np.arange(batch)[(slice(None), *more)]
+    rows = np.arange(batch).reshape(column)
     return b.tail.get(target, 0) + slot, rows * w.names[target].width + element
 
 

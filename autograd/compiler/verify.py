@@ -137,18 +137,18 @@ def array_agrees(
     columns = np.array(points, dtype=float).T
     try:
         with np.errstate(all="ignore"):
-            got = form(columns.T) if terms else form(*columns)
-        parts = got if rule else (got,)
+            result = form(columns.T) if terms else form(*columns)
+        parts = result if rule else (result,)
         n = len(points)
         got = np.stack([np.broadcast_to(np.asarray(g, dtype=float), (n,)) for g in parts], 1)
     except (TypeError, ValueError, ArithmeticError, IndexError):
         return False
-    want = np.array(expected, dtype=float)
-    finite = np.isfinite(want)
+    wanted = np.array(expected, dtype=float)
+    finite = np.isfinite(wanted)
     if not np.array_equal(finite, np.isfinite(got)):
         return False
     if exact:
-        return bool(np.array_equal(got[finite].view(np.int64), want[finite].view(np.int64)))
-    scale = np.broadcast_to(np.array(scales)[:, None], want.shape) if not rule else np.abs(want)
-    error = np.abs(got[finite] - want[finite])
+        return bool(np.array_equal(got[finite].view(np.int64), wanted[finite].view(np.int64)))
+    scale = np.broadcast_to(np.array(scales)[:, None], wanted.shape) if not rule else abs(wanted)
+    error = np.abs(got[finite] - wanted[finite])
     return bool(np.all(error <= ROW_TOLERANCE * scale[finite]))
