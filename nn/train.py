@@ -79,6 +79,7 @@ class _Trainer:
         self.l1, self.l2, self.watch = l1, l2, Watch()
         named = list(model.named_parameters())
         self.params = [p for _, p in named]
+        self.buffers = [(m, a) for _, m in model.named_modules() for a in m.buffer_names]
         self.weights = [p for name, p in named if _is_weight(name)]
         layers = model.layers if isinstance(model, MLP) else [model]
         self.groups = [layer.parameters() for layer in layers]
@@ -153,13 +154,15 @@ def _stop_reason(history: History, tol: float | None, callbacks: Sequence[Callba
 def _epoch_or_stop(trainer: _Trainer, data: Batches, n: int, history: History) -> None:
     """One epoch; if it diverges, the parameters and buffers from before it come back and
     DivergenceError is raised."""
-    model = trainer.model
-    values, buffers = [p.data for p in trainer.params], dict(model.named_buffers())
+    values = [p.data for p in trainer.params]  # floats, not a state_dict() walk per epoch
+    buffers = [list(getattr(m, attr)) for m, attr in trainer.buffers]
     try:
         trainer.epoch(data, n, history)
     except (Diverging, OverflowError) as err:
-        names = [name for name, _ in model.named_parameters()]
-        model.load_state_dict({**dict(zip(names, values, strict=True)), **buffers})
+        for p, v in zip(trainer.params, values, strict=True):
+            p.data = v
+        for (m, attr), saved in zip(trainer.buffers, buffers, strict=True):
+            getattr(m, attr)[:] = saved
         history.stopped = "diverged"
         reason = str(err) if isinstance(err, Diverging) else f"an overflow ({err})"
         raise DivergenceError(reason, history.epochs, history, trainer.optimizer.lr) from None
