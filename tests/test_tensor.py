@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value, compile_step, vsum
+from autograd import Value, compile_step, dot, vsum
 from autograd.compiler.arrays import ordered_sum
 from autograd.testing.strategies import Expression, floats_in, op_calls, op_cases
 
@@ -158,3 +158,56 @@ def test_softmax_cross_entropy_replays_bit_for_bit() -> None:
         assert step.last is not None
         assert step.last.backend == "tensor"
     assert "logsumexp" in step.source
+
+
+def test_the_demo_s_source_is_short_and_is_the_step_that_runs() -> None:
+    """micrograd's demo (MLP(2, [16, 16, 1]), 100 points, hinge loss and L2): one line per
+    group, and the shown source, compiled again, gives the step's numbers."""
+    X, labels = nn.data.make_moons(100, noise=0.1, seed=0)  # noqa: N806
+    y = nn.data.signed(labels)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    params = model.parameters()
+
+    def fn(xb: list[Any], yb: list[Any]) -> Value:
+        scores = [model(x) for x in xb]
+        losses = [(1.0 - t * s).relu() for t, s in zip(yb, scores, strict=True)]
+        return vsum(losses) * (1.0 / len(losses)) + 1e-4 * dot(params, params)
+
+    step = compile_step(fn, params)
+    step(X, y)
+    assert step.last is not None
+    assert step.last.backend == "tensor"
+    lines = step.source.splitlines()
+    assert len(lines) < 100
+    assert not [line for line in lines if "+ 0.0" in line or "-0.0" in line or "+=" in line]
+    scope = dict(step.last.run.scope)  # type: ignore[attr-defined]
+    exec(compile(step.source, "<shown>", "exec"), scope)
+    P = [p.data for p in params]  # noqa: N806
+    with np.errstate(all="ignore"):
+        assert scope["step"](P, X, y) == step(X, y)
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_no_array_is_added_into_while_another_name_holds_it(exact: bool) -> None:
+    """An add passes its delta on unchanged, so its parents' deltas are one array under two
+    names; a later contribution to one of them must not change the other."""
+    w, c = Value(0.5), Value(-1.5)
+
+    def fn(xb: list[Any]) -> Value:
+        terms = []
+        for x in xb:
+            a, b = w * x[0], c * x[1]
+            s = a + b  # delta(a) and delta(b) are delta(s)
+            terms.append(s * s + a.tanh() + (b * w).exp())  # more edges into a and b
+        return vsum(terms)
+
+    X = [[0.3, -0.2], [1.1, 0.4], [-0.7, 0.9]]  # noqa: N806
+    step = compile_step(fn, [w, c], backend="tensor", exact=exact)
+    loss, grads, _ = step(X)
+    again = step(X)
+    assert "+=" not in step.source
+    if exact:
+        assert bits([again[0], *again[1]]) == bits([loss, *grads])
+    else:
+        assert again[1] == pytest.approx(grads, rel=1e-11)
+    assert step.eager_runs == 0

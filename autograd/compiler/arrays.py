@@ -166,6 +166,11 @@ def finite(*values: Array) -> None:
             raise NonFiniteError
 
 
+def gradients(total: Array) -> list[float]:
+    """The gradients as floats, a zero as 0.0 (the engine's 0.0 + delta)."""
+    return (total + 0.0).tolist()  # type: ignore[no-any-return]
+
+
 def rule_of(name: str, *param: Any) -> Callable[..., tuple[float, ...]]:
     """The row's rule with its param given, for ``per_element``."""
     op = OPS[name]
@@ -184,7 +189,7 @@ def namespace(exact: bool) -> dict[str, Any]:
                  dot=structure_dot, fast_dot=fast_dot, sum_in_order=ordered_sum,
                  fast_sum=lambda t: np.sum(t, axis=-1), stacked=stacked,
                  stacked_rule=stacked_rule, per_element=per_element, rule_of=rule_of,
-                 finite=finite, rows_sum=rows_sum, fast_rows_sum=fast_rows_sum,
+                 finite=finite, gradients=gradients, rows_sum=rows_sum, fast_rows_sum=fast_rows_sum,
                  weights_sum=weights_sum, inputs_sum=inputs_sum,
                  fast_inputs_sum=fast_inputs_sum)  # fmt: skip
     return names

@@ -162,7 +162,7 @@ def tensor_source(tape: Tape, plan: Plan, exact: bool) -> tuple[str, dict[str, A
     backward = backward_edges(grouping)
     grads = _backward(w, backward)
     outs = _outputs(w)
-    w.line(f"return float({loss}), (0.0 + {grads}).tolist(), {outs}")
+    w.line(f"return float({loss}), gradients({grads}), {outs}")
     return "\n".join(w.lines) + "\n", w.constants
 
 
@@ -396,6 +396,7 @@ def build(tape: Tape, plan: Plan, exact: bool) -> tuple[Any, str] | None:
         with np.errstate(all="ignore"):
             return step(params, *args)
 
+    run.scope = scope  # type: ignore[attr-defined]
     return run, source
 
 
