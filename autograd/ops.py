@@ -26,6 +26,7 @@ from typing import Any
 
 Interval = tuple[float, float]
 LN2, LN10 = math.log(2.0), math.log(10.0)
+SQRT2, SQRT2PI = math.sqrt(2.0), math.sqrt(2.0 * math.pi)
 
 
 @dataclass(frozen=True, eq=False)  # a row is equal only to itself, and hashes as fast
@@ -217,6 +218,10 @@ ROWS = (
        lambda sp, a, k: a**k, "a ** k for a number k; d/da = k a^(k-1)", "**", method=None,
        domain=(POSITIVE,), params=(-2.0, -1.0, 0.5, 2.0, 3.0),
        requires="a base >= 0 for a fractional exponent and a nonzero base for a negative one"),
+    Op("rpowc", lambda a, c: math.pow(c, a), lambda out, a, c: (out * math.log(c) if c else 0.0,),
+       lambda sp, a, c: c**a, "c ** a for a number c; d/da = c^a log c, taken as 0 at c = 0",
+       "**", reflected=True, method=None, params=(0.5, 2.0, 3.0),
+       requires="a base c > 0, or c = 0 with an exponent >= 0"),
     # functions of one Value: methods x.exp(), ... and names in expressions
     Op("abs", abs, lambda out, a: (fn.sign(a),), lambda sp, a: sp.Abs(a),
        "|a|; d/da = sign(a), taken as 0 at a = 0", kinks=(0.0,), smooth=False),
@@ -266,6 +271,10 @@ ROWS = (
        lambda sp, a: 1 / (1 + sp.exp(-a)), "1/(1 + e^-a); d/da = sigmoid(a) (1 - sigmoid(a))"),
     Op("softplus", _softplus, lambda out, a: (fn.sigmoid(a),),
        lambda sp, a: sp.log(1 + sp.exp(a)), "log(1 + e^a), without overflow; d/da = sigmoid(a)"),
+    Op("gelu", lambda a: 0.5 * a * (1.0 + math.erf(a / SQRT2)),
+       lambda out, a: (0.5 * (1.0 + fn.erf(a / SQRT2)) + a * fn.exp(-0.5 * a * a) / SQRT2PI,),
+       lambda sp, a: a * (1 + sp.erf(a / sp.sqrt(2))) / 2,
+       "a Phi(a), Phi the normal CDF; d/da = Phi(a) + a e^(-a^2/2) / sqrt(2 pi)"),
     Op("relu", lambda a: 0.0 if a <= 0.0 else a, lambda out, a: (fn.step(a),),
        lambda sp, a: sp.Max(a, 0), "max(a, 0); d/da = 1 for a > 0, else 0", kinks=(0.0,),
        smooth=False),
