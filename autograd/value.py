@@ -203,7 +203,7 @@ class Value:
         return apply(POWC, self, param=exponent)
 
     def __rpow__(self, base: Number) -> Value:
-        return apply(POW, base, self)
+        return apply(RPOWC, self, param=base)  # d/dx c**x = c**x log c, and 0 at c = 0
 
     def __neg__(self) -> Value:
         return apply(NEG, self)
@@ -287,6 +287,6 @@ _data_of_value = vars(Value)["data"].__get__
 ADD, SUB, MUL, DIV, NEG, POW, ABS = (
     OPS[n] for n in ("add", "sub", "mul", "div", "neg", "pow", "abs")
 )
-ADDC, SUBC, RSUBC, MULC, DIVC, RDIVC, POWC = (
-    OPS[n] for n in ("addc", "subc", "rsubc", "mulc", "divc", "rdivc", "powc")
+ADDC, SUBC, RSUBC, MULC, DIVC, RDIVC, POWC, RPOWC = (
+    OPS[n] for n in ("addc", "subc", "rsubc", "mulc", "divc", "rdivc", "powc", "rpowc")
 )

@@ -23,9 +23,11 @@ def call(name: str, xs: list[float], param: object) -> Value:
 def test_a_number_beside_a_value_is_the_nodes_param_never_a_leaf(c: float) -> None:
     x = Value(0.7)
     nodes = {"addc": [x + c, c + x], "subc": [x - c], "rsubc": [c - x], "mulc": [x * c, c * x],
-             "divc": [x / c], "rdivc": [c / x], "powc": [x**c]}  # fmt: skip
+             "divc": [x / c], "rdivc": [c / x], "powc": [x**c],
+             "rpowc": [c**x] if c > 0 else []}  # fmt: skip
     plain = {"addc": 0.7 + c, "subc": 0.7 - c, "rsubc": c - 0.7, "mulc": 0.7 * c,
-             "divc": 0.7 / c, "rdivc": c / 0.7, "powc": math.pow(0.7, c)}  # fmt: skip
+             "divc": 0.7 / c, "rdivc": c / 0.7, "powc": math.pow(0.7, c),
+             "rpowc": math.pow(abs(c), 0.7)}  # fmt: skip
     for op, outs in nodes.items():
         for out in outs:
             assert (out.op, out.parents, out.param, out.data) == (OPS[op], (x,), c, plain[op])

@@ -61,10 +61,11 @@ def test_parsed_expressions_compute_what_values_compute(text: str, by_hand: obje
     assert [v.grad for v in bound.values()] == [v.grad for v in expected.values()]
 
 
-def test_constant_exponents_use_powc_and_variable_ones_pow() -> None:
+def test_constant_exponents_use_powc_and_constant_bases_rpowc() -> None:
     assert run("x**2")[0].op is OPS["powc"]
     assert run("x**(1 + 1)")[0].param == 2.0
-    assert run("2**x")[0].op is OPS["pow"]
+    assert run("2**x")[0].op is OPS["rpowc"]
+    assert run("z**x")[0].op is OPS["pow"]
 
 
 def test_inner_nodes_are_labelled_with_their_text_and_long_ones_are_not() -> None:

@@ -76,6 +76,17 @@ def test_numbers_work_on_either_side_of_every_operator() -> None:
     assert x.grad == pytest.approx(1 + 1 + 1 - 1 + 3 + 3 + 0.25 - 1 + 12 + 4 * math.log(2) - 1 + 1)
 
 
+@pytest.mark.parametrize("y", [0.0, 0.5, 2.0])
+def test_zero_to_the_power_y_has_gradient_zero_in_y(y: float) -> None:
+    """d/dy 0**y is 0 for y >= 0, as torch and HIPS autograd take it (c**y log c is 0 * -inf
+    at c = 0); the base is the node's number, not a leaf."""
+    x = Value(y)
+    out = 0.0**x
+    out.backward()
+    assert (out.data, x.grad, out.parents, out.param) == (math.pow(0.0, y), 0.0, (x,), 0.0)
+    assert grad(grad(0.0**x, [x], create_graph=True)[0], [x]) == [0.0]
+
+
 def test_vsum_and_dot_are_one_node_each() -> None:
     w, x, b = [Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)], Value(0.5)
     s, z = vsum(w), dot(w, x, b)
