@@ -80,8 +80,10 @@ def moons_engines(points: int, sizes: tuple[int, ...], rolled: bool) -> dict[str
                                  ("rolled", True, "rolled")):  # fmt: skip
         if backend == "rolled" and not rolled:
             continue
-        prepare = (lambda e=exact, b=backend: compiled_prepare(sizes, data, e, b))  # type: ignore[misc]
-        engines[f"compiled {name}"] = (prepare, compiled_run)
+        engines[f"compiled {name}"] = (
+            (lambda e=exact, b=backend: compiled_prepare(sizes, data, e, b)),  # type: ignore[misc]
+            compiled_run,
+        )
     engines["numpy"] = (lambda: floors.numpy_prepare(weights, data), floors.numpy_step)
     engines["torch float64"] = (lambda: floors.torch_prepare(weights, data), floors.torch_step)
     if jax_installed():
@@ -116,7 +118,10 @@ def jax_prepare(weights: list[mlp.Layer], data: Any) -> Any:
     @jax.jit
     def update(layers: Any, x: Any, y: Any) -> Any:
         value, grads = jax.value_and_grad(loss)(layers, x, y)
-        new = [(w - mlp.ETA * gw, b - mlp.ETA * gb) for (w, b), (gw, gb) in zip(layers, grads)]
+        new = [
+            (w - mlp.ETA * gw, b - mlp.ETA * gb)
+            for (w, b), (gw, gb) in zip(layers, grads, strict=True)
+        ]
         return value, grads, new
 
     state = [layers, jnp.array(data[0]), jnp.array(data[1]), update]
@@ -261,7 +266,7 @@ def digits_jax_prepare() -> Any:
     def update(layers: Any, x: Any, y: Any) -> Any:
         value, grads = jax.value_and_grad(loss)(layers, x, y)
         return value, [(w - mlp.ETA * gw, b - mlp.ETA * gb)
-                       for (w, b), (gw, gb) in zip(layers, grads)]  # fmt: skip
+                       for (w, b), (gw, gb) in zip(layers, grads, strict=True)]  # fmt: skip
 
     state = [layers, [(X[s], y[s]) for s in _batches(len(X))], update]
     for x, y in {len(b[1]): b for b in state[1]}.values():

@@ -171,10 +171,10 @@ def gradients(total: Array) -> list[float]:
     return (total + 0.0).tolist()  # type: ignore[no-any-return]
 
 
-def rule_of(name: str, *param: Any) -> Callable[..., tuple[float, ...]]:
+def rule_of(name: str, param: Any = None) -> Callable[..., tuple[float, ...]]:
     """The row's rule with its param given, for ``per_element``."""
     op = OPS[name]
-    return lambda out, *xs: tuple(op.rule(out, *xs, *param))
+    return lambda out, *xs: tuple(op.partials_at(out, xs, param))
 
 
 @functools.cache
@@ -241,7 +241,7 @@ def elementwise(op: Op, arity: int, param: Any, exact: bool) -> Callable[..., Ar
     for candidate in candidates:
         if array_agrees(op, arity, param, candidate, exact):
             return candidate
-    return lambda *xs: per_element(lambda *a: op.forward(*a, *extra), *xs)
+    return lambda *xs: per_element(lambda *a: op.forward_at(a, param), *xs)
 
 
 @functools.cache

@@ -32,7 +32,7 @@ Ref = tuple[str, int]  # (source, index): "P" parameter i, "X<k>" input column, 
 
 def row_of(node: Value) -> Op:
     """The row that made ``node`` (the one place the compiler's tensor writer reads it)."""
-    op = node._op
+    op = node.op
     assert op is not None
     return op
 

@@ -77,18 +77,17 @@ def agrees(op: Op, arity: int, param: Param, text: str, rule: bool = False) -> b
         compiled = eval(f"lambda {', '.join(holes)}: {fill(text, holes)}", namespace())
     except SyntaxError:
         return False
-    extra = () if param is None else (param,)
     for xs in _samples(op, arity):
         if not rule:
             mine = _outcome(lambda xs=xs: (compiled(*xs),))  # type: ignore[misc]
-            theirs = _outcome(lambda xs=xs: (op.forward(*xs, *extra),))  # type: ignore[misc]
+            theirs = _outcome(lambda xs=xs: (op.forward_at(xs, param),))  # type: ignore[misc]
         else:
             try:
-                out = op.forward(*xs, *extra)
+                out = op.forward_at(xs, param)
             except (ValueError, ArithmeticError):
                 continue
             mine = _outcome(lambda xs=xs, out=out: compiled(out, *xs))  # type: ignore[misc]
-            theirs = _outcome(lambda xs=xs, out=out: tuple(op.rule(out, *xs, *extra)))  # type: ignore[misc]
+            theirs = _outcome(lambda xs=xs, out=out: op.partials_at(out, xs, param))  # type: ignore[misc]
         if mine != theirs:
             return False
     return True
@@ -115,15 +114,14 @@ def array_agrees(
     the same number within ``ROW_TOLERANCE``."""
     import numpy as np
 
-    extra = () if param is None else (param,)
     points, expected, scales = [], [], []
     boxes = op.domain if len(op.domain) == arity else op.domain[:1] * arity
     dense = [tuple(lo + (hi - lo) * ((k * 0.7548777 + i * 0.5698403) % 1.0)
                    for i, (lo, hi) in enumerate(boxes)) for k in range(ARRAY_SAMPLES)]  # fmt: skip
     for xs in [*_samples(op, arity), *dense]:
         try:
-            out = op.forward(*xs, *extra)
-            want = tuple(op.rule(out, *xs, *extra)) if rule else (out,)
+            out = op.forward_at(xs, param)
+            want = tuple(op.partials_at(out, xs, param)) if rule else (out,)
         except (ValueError, ArithmeticError):
             if rule:
                 continue
@@ -131,7 +129,7 @@ def array_agrees(
         points.append((out, *xs) if rule else xs)
         expected.append(want)
         try:  # a sum's error is relative to its terms' magnitudes: the row on |x|
-            scales.append(abs(op.forward(*map(abs, xs), *extra)) if terms else abs(want[0]))
+            scales.append(abs(op.forward_at(map(abs, xs), param)) if terms else abs(want[0]))
         except (ValueError, ArithmeticError):
             scales.append(math.inf)
     columns = np.array(points, dtype=float).T
