@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -292,3 +293,48 @@ def digits_engines() -> dict[str, Engine]:
     if jax_installed():
         engines["jax.jit float64"] = (digits_jax_prepare, digits_jax_epoch)
     return engines
+
+
+def fit_ratio(workload: str) -> tuple[float, float]:
+    """``nn.fit``'s seconds per epoch (the median after the first, which compiles) and the
+    raw compiled step plus the optimizer's array update over the same batches."""
+    import numpy as np
+
+    if workload == DIGITS:
+        X, y = digits_data()  # noqa: N806
+        model, loss, batch, make = nn.MLP(64, [32, 10], seed=0), nn.cross_entropy, BATCH, nn.Adam
+    else:
+        X, y = mlp.moons(MOONS[workload][0])  # noqa: N806
+        model, loss, batch, make = nn.MLP(2, [16, 16, 1], seed=0), nn.hinge_loss, None, nn.SGD
+    optimizer = make(model.parameters(), lr=0.01)
+    history = nn.fit(model, X, y, loss=loss, optimizer=optimizer, epochs=12, batch_size=batch,
+                     progress=False)  # fmt: skip
+    per_epoch = sorted(history.seconds[1:])[len(history.seconds) // 2]
+    params = model.parameters()
+    step = autograd.compile_step(lambda xb, yb: loss(model.forward_batch(xb), yb), params)
+    Xa, ya = np.array(X), np.array(y)  # noqa: N806
+    size = batch or len(X)
+    batches = [(Xa[i : i + size], ya[i : i + size]) for i in range(0, len(X), size)]
+    for xb, yb in batches:
+        step(xb, yb)
+
+    def epoch() -> float:
+        start = time.perf_counter()
+        for xb, yb in batches:
+            _, grads, _ = step(xb, yb)
+            w = np.array([p.data for p in params])
+            optimizer.step_arrays(w, np.array(grads))
+            for p, v in zip(params, w.tolist(), strict=True):
+                p.data = v
+        return time.perf_counter() - start
+
+    raw = sorted(epoch() for _ in range(11))[5]
+    return per_epoch, raw
+
+
+def first_call() -> float:
+    """Seconds of the demo step's first call on the tensor back end (trace and build)."""
+    data = mlp.moons(100)
+    start = time.perf_counter()
+    compiled_prepare((2, 16, 16, 1), data, False, "tensor")
+    return time.perf_counter() - start

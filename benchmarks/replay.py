@@ -35,6 +35,10 @@ def mlp_step_function(weights: list[mlp.Layer], data: Any) -> Any:
 def mlp_prepare(weights: list[mlp.Layer], data: Any, backend: str) -> Any:
     fn, params, xs, ys = mlp_step_function(weights, data)
     step = autograd.compile_step(fn, params, backend=backend)
+    if backend == "tensor":  # its inputs as arrays, as they would be for array code
+        import numpy as np
+
+        xs, ys = np.array(xs), np.array(ys)
     step(xs, ys)
     return step, params, xs, ys
 
@@ -48,7 +52,7 @@ def mlp_run(state: Any) -> tuple[float, list[float]]:
 
 
 def mlp_engines(
-    backends: tuple[str, ...] = ("rolled", "straight", "interpreter"),
+    backends: tuple[str, ...] = ("tensor", "rolled", "straight", "interpreter"),
 ) -> dict[str, Engine]:
     weights, data = mlp.initial_weights(), mlp.moons()
     return {
@@ -83,7 +87,7 @@ def dag_engines(
 def first_calls(n_nodes: int) -> list[tuple[str, float, float]]:
     """(what, seconds of the first call, of which compiling) for each back end."""
     rows = []
-    for backend in ("rolled", "straight", "interpreter"):
+    for backend in ("tensor", "rolled", "straight", "interpreter"):
         weights, data = mlp.initial_weights(), mlp.moons()
         fn, params, xs, ys = mlp_step_function(weights, data)
         step = autograd.compile_step(fn, params, backend=backend)

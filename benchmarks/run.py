@@ -14,12 +14,14 @@ from __future__ import annotations
 import argparse
 import gc
 import math
+import os
 import platform
 import sys
 from collections.abc import Callable
 from importlib.metadata import version
 from typing import Any
 
+import arrays
 import chain
 import dag
 import floors
@@ -90,10 +92,13 @@ def main(argv: list[str] | None = None) -> None:
     dag_nodes = 2_000 if args.quick else 20_000
     chain_sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
     sys.setrecursionlimit(100_000)  # micrograd's topological sort recurses once per level
-    # The libraries imported for the context rows (torch, numpy) hold hundreds of thousands of
-    # objects; frozen, the collector never scans them, so no engine pays for what it did not
-    # make (unfrozen they tripled chainrule's and raised micrograd's time in the collector).
+    libraries = import_libraries()
+    # The libraries imported for the context rows (torch, numpy, jax) hold hundreds of
+    # thousands of objects; frozen once all are imported, the collector never scans them, so
+    # no engine pays for what it did not make (micrograd, which makes cycles, ran 1.46x slower
+    # with them unfrozen).
     gc.freeze()
+    print(f"libraries: {libraries}; one thread each (BLAS, torch): the machine is shared")
     python = f"{platform.python_implementation()} {platform.python_version()}"
     print(f"{python}, micrograd {version('micrograd')}, chainrule {version('chainrule')}, {_cpu()}")
     rows = time_workload("MLP step", mlp_engines(), repeats, 0)
@@ -112,6 +117,84 @@ def main(argv: list[str] | None = None) -> None:
           "(RecursionError beyond, at the default recursion limit)")  # fmt: skip
     print_ratios(rows, chain_sizes)
     print_compiled(rows, replay.first_calls(dag_nodes), train_seconds(args.quick))
+    print_arrays(repeats, args.quick)
+
+
+def import_libraries() -> str:
+    """Import every installed context library before the heap is frozen, one thread each."""
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    found = []
+    for name in ("numpy", "torch", "jax", "sklearn"):
+        try:
+            module = __import__(name)
+        except ImportError:
+            continue
+        if name == "torch":
+            module.set_num_threads(1)
+        found.append(f"{name} {version('scikit-learn' if name == 'sklearn' else name)}")
+    return ", ".join(found) or "none"
+
+
+def print_arrays(repeats: int, quick: bool) -> None:
+    """The batched workloads of issue 19: each engine's time, its ratio to numpy's, and the
+    bounds against their targets."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        print("\n(numpy is not installed: no tensor back end; pip install -e '.[bench]')")
+        return
+    workloads = {w: arrays.moons_engines(n, sizes, rolled=n <= 1000)
+                 for w, (n, sizes) in arrays.MOONS.items() if not quick or n <= 1000}  # fmt: skip
+    if _has("sklearn"):
+        workloads[arrays.DIGITS] = arrays.digits_engines()
+    print("\n| batched workload | engine | median time | / numpy |\n|---|---|---:|---:|")
+    sec: dict[tuple[str, str], float] = {}
+    for workload, engines in workloads.items():
+        check_arrays(workload, engines)
+        runs = max(3, repeats // 3) if "10,000" in workload else repeats
+        for name, (s, _) in measure.interleaved(engines, runs, 1).items():
+            sec[workload, name] = s
+        for name in engines:
+            ratio = sec[workload, name] / sec[workload, "numpy"]
+            print(f"| {workload} | {name} | {sec[workload, name] * 1e3:.2f} ms | {ratio:.2f}x |")
+    print("\nbounds (issue 19), tensor back end:")
+    for workload in workloads:
+        most, beat_torch = arrays.BOUNDS[workload]
+        t = sec[workload, "compiled tensor"]
+        ratio, torch = t / sec[workload, "numpy"], sec.get((workload, "torch float64"))
+        line = f"- {workload}: {ratio:.2f}x numpy (target <= {most:g}x: "
+        line += f"{'met' if ratio <= most else 'missed'})"
+        if beat_torch and torch is not None:
+            line += f"; {torch / t:.2f}x faster than torch float64 (target > 1: "
+            line += f"{'met' if t < torch else 'missed'})"
+        exact = sec[workload, "compiled tensor exact"] / t
+        print(line + f"; exact mode costs {exact:.1f}x")
+    for workload in ("demo, 100 points", *([arrays.DIGITS] if _has("sklearn") else [])):
+        fit, raw = arrays.fit_ratio(workload)
+        print(f"- nn.fit per epoch, {workload}: {fit / raw:.2f}x the raw step plus the "
+              f"optimizer ({fit * 1e3:.2f} ms, {raw * 1e3:.2f} ms; target <= 1.15x)")  # fmt: skip
+    first = arrays.first_call()
+    print(f"- first call on the demo (trace + build): {first:.2f} s (target <= 0.3 s)")
+
+
+def check_arrays(workload: str, engines: Engines) -> None:
+    """Every engine's loss (and gradients, where given) agree with numpy's to 1e-9."""
+    results = {name: run(prepare()) for name, (prepare, run) in engines.items()}
+    ref_loss, ref_grads = results["numpy"]
+    for name, (loss, grads) in results.items():
+        pairs = [(loss, ref_loss), *zip(grads, ref_grads if grads else [], strict=False)]
+        bad = [(a, b) for a, b in pairs if not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)]
+        if bad:
+            raise SystemExit(f"{workload}: {name} disagrees with numpy: {bad[:3]}")
+
+
+def _has(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
 
 
 def mlp_engines() -> Engines:
@@ -168,7 +251,7 @@ def print_compiled(
     print(f"- MLP step, {mlp_c}: {ratio('MLP step', 'micrograd', mlp_c):.0f}x micrograd, "
           f"{ratio('MLP step', 'chainrule', mlp_c):.1f}x eager, "
           f"{ratio('MLP step', mlp_c, 'floats fwd+bwd'):.2f}x the hand-written floats")  # fmt: skip
-    for b in ("rolled", "straight", "interpreter"):
+    for b in ("tensor", "rolled", "straight", "interpreter"):
         print(f"  - compiled {b}: {ratio('MLP step', 'chainrule', f'compiled {b}'):.1f}x eager")
     print(f"- random DAG, {dag_c}: {ratio('random DAG', 'micrograd', dag_c):.0f}x micrograd, "
           f"{ratio('random DAG', 'chainrule', dag_c):.1f}x eager; interpreter "
