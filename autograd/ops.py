@@ -340,7 +340,7 @@ ROWS = (
     Op("logsumexp", _logsumexp, lambda out, *xs: tuple(fn.exp(x - out) for x in xs),
        lambda sp, *xs: sp.log(sp.Add(*(sp.exp(x) for x in xs))),
        "log sum_i e^(x_i) as one node, never overflowing; d/dx_i = e^(x_i - out), the softmax",
-       method=None, arity=None, domain=((-30.0, 30.0),)),
+       method=None, arity=None, domain=((-30.0, 30.0),), array="logsumexp"),
 )
 # fmt: on
 OPS: dict[str, Op] = {op.name: op for op in ROWS}

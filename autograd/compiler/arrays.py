@@ -184,10 +184,11 @@ def namespace(exact: bool) -> dict[str, Any]:
     names.update(where=np.where, inf=np.inf, nan=np.nan, abs=np.abs)  # abs: Python's, on arrays
     names.update({f"row_{op.name}": op.forward for op in ROWS})
     names.update({f"row_rule_{op.name}": op.rule for op in ROWS})
+    names.update({f"nary_{op.name}": nary(op, exact) for op in ROWS if op.arity is None})
     names.update(asarray=np.asarray, zeros=np.zeros, broadcast_to=np.broadcast_to,
                  full=np.full, joined=joined,
                  dot=structure_dot, fast_dot=fast_dot, sum_in_order=ordered_sum,
-                 fast_sum=lambda t: np.sum(t, axis=-1), stacked=stacked,
+                 stacked=stacked,
                  stacked_rule=stacked_rule, per_element=per_element, rule_of=rule_of,
                  finite=finite, gradients=gradients, rows_sum=rows_sum, fast_rows_sum=fast_rows_sum,
                  weights_sum=weights_sum, inputs_sum=inputs_sum,
@@ -259,11 +260,28 @@ def nary(op: Op, exact: bool) -> Callable[..., Array] | None:
             if not array_agrees(op, n, None, form, exact, terms=True):
                 return None
         return dot
-    if op.array == "sum":
-        total = structure_sum if exact else lambda t: np.sum(t, axis=-1)
-        ok = all(array_agrees(op, n, None, total, exact, terms=True) for n in (3, 9))
-        return total if ok else None
-    return None
+    form = STRUCTURES.get(op.array, (None, None))[0 if exact else 1]
+    if form is None:
+        return None
+    ok = all(array_agrees(op, n, None, form, exact, terms=True) for n in (3, 9))
+    return form if ok else None
+
+
+def fast_sum(terms: Array) -> Array:
+    return np.sum(terms, axis=-1)
+
+
+def fast_logsumexp(terms: Array) -> Array:
+    """m + log sum e^(x - m), m the largest term, over the last axis."""
+    m = np.max(terms, axis=-1)
+    return m + np.log(np.sum(np.exp(terms - m[..., None]), axis=-1))
+
+
+# the n-ary structures a row may declare: (exact form, fast form); None where there is none
+STRUCTURES: dict[str, tuple[Callable[..., Array] | None, Callable[..., Array] | None]] = {
+    "sum": (structure_sum, fast_sum),
+    "logsumexp": (None, fast_logsumexp),
+}
 
 
 @functools.cache

@@ -129,8 +129,7 @@ class Writer:
                 name = "dot" if self.exact else "fast_dot"
                 self.line(f"{g.name} = {name}({weights}, {inputs}, {bias})")
             elif structure is not None:
-                total = "sum_in_order" if self.exact else "fast_sum"
-                self.line(f"{g.name} = {total}({self.block(g, 0, n)})")
+                self.line(f"{g.name} = nary_{op.name}({self.block(g, 0, n)})")
             else:
                 self.line(f"{g.name} = stacked(row_{op.name}, {self.block(g, 0, n)})")
             if squashes(op, n, g.param):
