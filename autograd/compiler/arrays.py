@@ -260,11 +260,11 @@ def nary(op: Op, exact: bool) -> Callable[..., Array] | None:
             if not array_agrees(op, n, None, form, exact, terms=True):
                 return None
         return dot
-    form = STRUCTURES.get(op.array, (None, None))[0 if exact else 1]
-    if form is None:
+    declared = STRUCTURES.get(op.array, (None, None))[0 if exact else 1]
+    if declared is None:
         return None
-    ok = all(array_agrees(op, n, None, form, exact, terms=True) for n in (3, 9))
-    return form if ok else None
+    ok = all(array_agrees(op, n, None, declared, exact, terms=True) for n in (3, 9))
+    return declared if ok else None
 
 
 def fast_sum(terms: Array) -> Array:
