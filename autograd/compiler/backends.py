@@ -10,7 +10,6 @@ graphs beyond ``STRAIGHT_LIMIT`` nodes.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,8 +34,12 @@ class Compiled:
 
 
 def has_numpy() -> bool:
-    """numpy is installed: ``auto`` then prefers the tensor back end where a step rolls."""
-    return importlib.util.find_spec("numpy") is not None
+    """numpy can be imported: ``auto`` then prefers the tensor back end where a step rolls."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def compile_tape(tape: Tape, backend: str = "auto", exact: bool = True) -> Compiled:
