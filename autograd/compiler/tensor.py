@@ -53,7 +53,12 @@ class Writer:
             self.constants[self.known[key]] = array
         return self.known[key]
 
-    def line(self, text: str) -> None:
+    def line(self, text: str, group: Group | None = None) -> None:
+        """One line of the step; a group's forward line says what it computes."""
+        if group is not None:
+            where = f"{self.g.batch} rows x " if group.rows else ""
+            label = next((v.label for v in group.nodes if v.label), "")
+            text += f"  # {where}{group.width} {group.op.name}" + (f" ({label}...)" if label else "")
         self.lines.append("    " + text)
 
     def width(self, source: str) -> int:
@@ -127,16 +132,16 @@ class Writer:
                 bias = self.operand(g, n - 1) if n % 2 else "None"
                 weights, inputs = self.block(g, 0, m), self.block(g, m, 2 * m)
                 name = "dot" if self.exact else "fast_dot"
-                self.line(f"{g.name} = {name}({weights}, {inputs}, {bias})")
+                self.line(f"{g.name} = {name}({weights}, {inputs}, {bias})", g)
             elif structure is not None:
-                self.line(f"{g.name} = nary_{op.name}({self.block(g, 0, n)})")
+                self.line(f"{g.name} = nary_{op.name}({self.block(g, 0, n)})", g)
             else:
-                self.line(f"{g.name} = stacked(row_{op.name}, {self.block(g, 0, n)})")
+                self.line(f"{g.name} = stacked(row_{op.name}, {self.block(g, 0, n)})", g)
             if squashes(op, n, g.param):
                 self.checks.append(self.block(g, 0, n))
             return
         texts = [self.operand(g, j) for j in range(n)]
-        self.line(f"{g.name} = {arrays.forward_text(op, n, g.param, texts, self.exact)}")
+        self.line(f"{g.name} = {arrays.forward_text(op, n, g.param, texts, self.exact)}", g)
         self.checks += [texts[j] for j in squashes(op, n, g.param) if texts[j].isidentifier()]
 
 
