@@ -58,7 +58,7 @@ class Writer:
         if group is not None:
             where = f"{self.g.batch} rows x " if group.rows else ""
             label = next((v.label for v in group.nodes if v.label), "")
-            text += f"  # {where}{group.width} {group.op.name}" + (f" ({label}...)" if label else "")
+            text += f"  # {where}{group.width} {group.op.name}" + (f" ({label}...)" * bool(label))
         self.lines.append("    " + text)
 
     def width(self, source: str) -> int:
