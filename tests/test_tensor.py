@@ -233,3 +233,30 @@ print(runs[1].backend)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)  # fmt: skip
     assert out.stdout.strip() == "rolled"
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_columns_with_different_numbers_are_one_group(exact: bool) -> None:
+    """x - k for each class k, (x * c) ** k, leaky_relu's slope: a number per column."""
+    w = Value(0.7)
+
+    def fn(xb: list[Any]) -> Value:
+        terms = []
+        for x in xb:
+            z = w * x[0]
+            for k in (0.0, 1.0, 2.0, 3.5):
+                terms.append(((z - k) * (k + 0.5)).leaky_relu(0.01 * (k + 1.0)))
+                terms.append((z * (0.25 + k)).abs() ** (1.0 + k))
+        return vsum(terms)
+
+    X = [[0.3], [1.1], [-0.7], [2.4]]  # noqa: N806
+    step = compile_step(fn, [w], backend="tensor", exact=exact)
+    step(X)
+    expected = engine(fn, [w], X)
+    assert "subc" in step.source
+    assert "4 subc" in step.source  # one line for the four numbers
+    if exact:
+        assert replayed(step, X) == expected
+    else:
+        assert step(X)[1] == pytest.approx([w.grad], rel=1e-11)
+    assert step.eager_runs == 0

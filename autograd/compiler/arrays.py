@@ -20,10 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from autograd.compiler.source import Source, literal, rule_templates
 from autograd.compiler.source import _forward_template as forward_template
-from autograd.compiler.source import literal, rule_templates
+from autograd.compiler.source import _read as read
 from autograd.compiler.straight import NonFiniteError
-from autograd.compiler.verify import array_agrees, fill
+from autograd.compiler.verify import HOLE, array_agrees, fill
 from autograd.ops import OPS, ROWS, Op
 
 Array = Any  # a numpy array (or a float, where a constant broadcasts)
@@ -171,10 +172,21 @@ def gradients(total: Array) -> list[float]:
     return (total + 0.0).tolist()  # type: ignore[no-any-return]
 
 
-def rule_of(name: str, param: Any = None) -> Callable[..., tuple[float, ...]]:
-    """The row's rule with its param given, for ``per_element``."""
+def rule_of(name: str, *param: Any) -> Callable[..., tuple[float, ...]]:
+    """The row's rule for ``per_element``: with its param given, or else the param the last
+    argument (a number per column)."""
     op = OPS[name]
-    return lambda out, *xs: tuple(op.partials_at(out, xs, param))
+    if param:
+        return lambda out, *xs: tuple(op.partials_at(out, xs, param[0]))
+    if op.params:
+        return lambda out, *xs: tuple(op.partials_at(out, xs[:-1], xs[-1]))
+    return lambda out, *xs: tuple(op.partials_at(out, xs))
+
+
+def forward_of(name: str) -> Callable[..., float]:
+    """The row's forward for ``per_element``, its param (a number per column) last."""
+    op = OPS[name]
+    return lambda *xs: op.forward_at(xs[:-1], xs[-1])
 
 
 @functools.cache
@@ -190,6 +202,7 @@ def namespace(exact: bool) -> dict[str, Any]:
                  dot=structure_dot, fast_dot=fast_dot, sum_in_order=ordered_sum,
                  stacked=stacked,
                  stacked_rule=stacked_rule, per_element=per_element, rule_of=rule_of,
+                 forward_of=forward_of,
                  finite=finite, gradients=gradients, rows_sum=rows_sum, fast_rows_sum=fast_rows_sum,
                  weights_sum=weights_sum, inputs_sum=inputs_sum,
                  fast_inputs_sum=fast_inputs_sum)  # fmt: skip
@@ -207,6 +220,30 @@ def _inlined(op: Op, arity: int, param: Any, exact: bool) -> str | None:
     except (TypeError, SyntaxError):
         pass
     return None
+
+
+@functools.cache
+def param_templates(op: Op, arity: int, params: tuple[float, ...], exact: bool) -> Any:
+    """The forward and the rule with the op's number as one more hole (after the inputs),
+    for a group whose columns have the numbers ``params``; None unless each number filled in
+    gives the text already checked for it."""
+    holes = [Source(HOLE.format(i)) for i in range(arity + 2)]
+    try:
+        forward = read(lambda: op.forward_at(holes[:arity], holes[arity]))
+        rules = read(lambda: op.partials_at(holes[0], holes[1 : arity + 1], holes[arity + 1]))
+    except (TypeError, ValueError, ArithmeticError, AttributeError, RecursionError):
+        return None
+    if not isinstance(forward, str) or not isinstance(rules, tuple):
+        return None
+    for p in params:
+        names = [HOLE.format(i) for i in range(arity)]
+        if _inlined(op, arity, p, exact) != fill(forward, [*names, literal(p)]):
+            return None
+        checked = rule(op, arity, p, exact)
+        names = [HOLE.format(i) for i in range(arity + 1)]
+        if checked is None or list(checked) != [fill(r, [*names, literal(p)]) for r in rules]:
+            return None
+    return forward, rules
 
 
 def forward_text(op: Op, arity: int, param: Any, texts: list[str], exact: bool) -> str:

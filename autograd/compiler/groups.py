@@ -51,10 +51,16 @@ class Group:
     sources: list[str] = field(default_factory=list)
     index: list[list[int]] = field(default_factory=list)
     values: list[list[float]] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)  # each column's param
 
     @property
     def width(self) -> int:
         return len(self.nodes)
+
+    @property
+    def varied(self) -> bool:
+        """The columns' params differ: the param is an operand of its own."""
+        return any(p != self.param for p in self.params)
 
 
 @dataclass
@@ -102,7 +108,10 @@ def group(tape: Tape, plan: Plan) -> Grouping:
         op = row_of(node)
         refs = [ref(p, node_rows) for p in node.parents]
         kinds = tuple(s for s, _ in refs)
-        param = None if node.param is None else repr(node.param)
+        # a number param may differ between columns (x - k for each class k): it is then one
+        # more operand, a constant per column
+        number = isinstance(node.param, (int, float)) and not isinstance(node.param, bool)
+        param = "number" if number else None if node.param is None else repr(node.param)
         signature = (node_rows, op.name, param, kinds)
         g = by_signature.get(signature)
         if g is None:
@@ -114,6 +123,7 @@ def group(tape: Tape, plan: Plan) -> Grouping:
             groups.append(g)
         place[node] = (g, g.width)
         g.nodes.append(node)
+        g.params.append(node.param)
         for j, (s, i) in enumerate(refs):
             if s == "C":
                 g.values[j].append(float(i))

@@ -141,8 +141,18 @@ class Writer:
                 self.checks.append(self.block(g, 0, n))
             return
         texts = [self.operand(g, j) for j in range(n)]
-        self.line(f"{g.name} = {arrays.forward_text(op, n, g.param, texts, self.exact)}", g)
-        self.checks += [texts[j] for j in squashes(op, n, g.param) if texts[j].isidentifier()]
+        if g.varied:
+            numbers = self.const(np.array(g.params, dtype=float), "C")
+            forms = arrays.param_templates(op, n, tuple(dict.fromkeys(g.params)), self.exact)
+            if forms is not None:
+                text = arrays.numpy_text(arrays.fill(forms[0], [*texts, numbers]))
+            else:
+                text = f"per_element(forward_of('{op.name}'), {', '.join(texts)}, {numbers})"
+            self.line(f"{g.name} = {text}", g)
+        else:
+            self.line(f"{g.name} = {arrays.forward_text(op, n, g.param, texts, self.exact)}", g)
+        squashed = {j for p in dict.fromkeys(g.params) for j in squashes(op, n, p)}
+        self.checks += [texts[j] for j in sorted(squashed) if texts[j].isidentifier()]
 
 
 def tensor_source(tape: Tape, plan: Plan, exact: bool) -> tuple[str, dict[str, Any]] | None:
@@ -351,6 +361,15 @@ def _offset(hole: int, j: int) -> str:
 def _local(w: Writer, g: Group, j: int, texts: tuple[str, ...] | None) -> str:
     """The array text of the local partial of position j of a fixed-arity row."""
     operands = [w.operand(g, k) for k in range(g.arity)]
+    if g.varied:
+        numbers = w.const(np.array(g.params, dtype=float), "C")
+        forms = arrays.param_templates(g.op, g.arity, tuple(dict.fromkeys(g.params)), w.exact)
+        if forms is None:
+            call = (
+                f"per_element(rule_of('{g.op.name}'), {g.name}, {', '.join(operands)}, {numbers})"
+            )
+            return f"{w.bind(call, 'l' + g.name.lower())}[..., {j}]"
+        texts, operands = forms[1], [*operands, numbers]
     if texts is None:
         extra = "" if g.param is None else f", {literal(g.param)}"
         call = f"per_element(rule_of('{g.op.name}'{extra}), {g.name}, {', '.join(operands)})"
