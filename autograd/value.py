@@ -279,6 +279,14 @@ def dot(
     return apply(OPS["dot"], *terms)
 
 
+def logsumexp(terms: Sequence[Value | Number]) -> Value:
+    """log sum_i e^(x_i) as one node, computed without overflow; its partials are the
+    softmax, d/dx_i = e^(x_i - out)."""
+    if not terms:
+        raise ValueError("logsumexp needs at least one term, got none")
+    return apply(OPS["logsumexp"], *terms)
+
+
 _new = object.__new__
 # the float of a Value, a TypeError for anything else: one C-level pass over a node's
 # arguments checks and reads them (isinstance first, then the read, costs about 2,300

@@ -14,7 +14,7 @@ import pytest
 from autograd import OPS, Op, Value, apply
 from autograd.testing.strategies import boxes
 from autograd.viz import to_dot
-from autograd.viz._style import op_text
+from autograd.viz.style import op_text
 from chainrule.expr import CALLABLE, FUNCTIONS, build, param_names, parse, usage
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -45,8 +45,8 @@ def python_form(op: Op) -> str:
         if op.default is not None:
             names = [f"[{name}]" for name in names]
         return f"x.{op.method}({', '.join(['y'][: (op.arity or 1) - 1] + names)})"
-    if op.name in ("sum", "dot"):
-        return "vsum(xs)" if op.name == "sum" else "dot(ws, xs, b)"
+    if op.arity is None:
+        return {"sum": "vsum(xs)", "dot": "dot(ws, xs, b)"}.get(op.name, f"{op.name}(xs)")
     other = ["y"] if op.arity == 2 else []
     number = ["k" if op.symbol == "**" and not op.reflected else "c"] if op.params else []
     return op.written(["x", *other], number)
