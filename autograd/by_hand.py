@@ -4,7 +4,8 @@ The lecture's ``Value(data, _children, _op)`` is how its own operators record an
 operators record edges themselves, so a node made by hand is accepted only when it is one the
 table could have made: ``_op`` names a row (by its symbol, ``'+'``, or its name, ``'tanh'``;
 ``'**2'`` is ``** 2``), it takes that many parents, and ``data`` is what the row computes from
-the parents' data, up to rounding. The node then differentiates like any other. Anything else
+the parents' data, up to rounding. ``Value`` then makes the node with ``apply`` (so it holds
+the row's own result) and it differentiates like any other. Anything else
 is an error naming what was given: a node whose derivative the engine does not know would
 otherwise pass no gradient to its parents, a silent wrong number.
 """
@@ -12,7 +13,8 @@ otherwise pass no gradient to its parents, a silent wrong number.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
+from typing import Any
 
 from autograd.ops import OPS, ROWS, Op
 
@@ -21,8 +23,18 @@ from autograd.ops import OPS, ROWS, Op
 TOLERANCE = 1e-9
 
 
-def row_for(symbol: str, xs: Sequence[float], data: float) -> tuple[Op, float | None]:
-    """The row and param of a node made by hand from parents with data ``xs``."""
+def row_for(
+    symbol: str, children: Iterable[Any], data: float
+) -> tuple[Op, tuple[Any, ...], float | None]:
+    """The row, the parents and the param of ``Value(data, children, symbol)``."""
+    parents = tuple(children)
+    try:
+        xs = [parent.data for parent in parents]
+    except AttributeError:
+        raise TypeError(
+            "Value's _children must be Values (the ones it is computed from; a label goes in "
+            f"label=), got {children!r}"
+        ) from None
     given = f"Value({data!r}, <{len(xs)} parent(s)>, {symbol!r})"
     if not xs or not symbol:
         raise ValueError(f"{given}: a node made by hand needs both its parents and its op")
@@ -32,12 +44,12 @@ def row_for(symbol: str, xs: Sequence[float], data: float) -> tuple[Op, float | 
             f"{given}: no op of the table is written {symbol!r} with {len(xs)} parent(s) "
             "(try '+', '*', 'tanh', 'exp', '**2'; or let the operators make the node)"
         )
-    expected = op.forward(*xs) if param is None else op.forward(*xs, param)
+    expected = op.forward_at(xs, param)
     if not math.isclose(data, expected, rel_tol=TOLERANCE, abs_tol=TOLERANCE):
         raise ValueError(
             f"{given}: {op.label} of {', '.join(map(repr, xs))} is {expected!r}, not {data!r}"
         )
-    return op, param
+    return op, parents, param
 
 
 def _lookup(symbol: str, arity: int) -> tuple[Op | None, float | None]:
