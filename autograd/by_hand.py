@@ -4,10 +4,10 @@ The lecture's ``Value(data, _children, _op)`` is how its own operators record an
 operators record edges themselves, so a node made by hand is accepted only when it is one the
 table could have made: ``_op`` names a row (by its symbol, ``'+'``, or its name, ``'tanh'``;
 ``'**2'`` is ``** 2``), it takes that many parents, and ``data`` is what the row computes from
-the parents' data, up to rounding. ``Value`` then makes the node with ``apply`` (so it holds
-the row's own result) and it differentiates like any other. Anything else
-is an error naming what was given: a node whose derivative the engine does not know would
-otherwise pass no gradient to its parents, a silent wrong number.
+the parents' data, up to rounding. ``Value`` then makes the node with ``apply`` (so it holds the
+row's own result), and it differentiates like any other. Anything else is an error naming what
+was given: a node whose derivative the engine does not know would pass no gradient to its
+parents, a silent wrong number.
 """
 
 from __future__ import annotations

@@ -157,8 +157,9 @@ class Value:
         self.parents, self.op, self.param = (), None, None
         if _children or _op:  # the micrograd lecture's node made by hand: autograd/by_hand.py
             op, parents, param = row_for(_op, _children, self.data)
-            node = apply(op, *parents, param=param)
-            self.data, self.parents, self.op, self.param = node.data, parents, node.op, node.param
+            node = apply(op, *parents, param=param)  # a leaf inside no_grad(), as ever
+            self.data, self.parents = node.data, node.parents
+            self.op, self.param = node.op, node.param
 
     @property
     def _prev(self) -> frozenset[Value]:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from lecture_cells import boxes_in_svg, lecture_tanh
 
-from autograd import Value
+from autograd import Value, no_grad
 from autograd.lecture import MAX_NODES, MLP, Layer, Neuron, draw_dot
 from autograd.viz import to_dot
 
@@ -28,7 +28,7 @@ def test_a_node_made_by_hand_is_the_node_the_operators_make() -> None:
     t._backward()
     squared._backward()
     assert x.grad == (1 - t.data**2) + 2 * 0.5
-    assert math.isclose(t.data, math.tanh(0.5), rel_tol=1e-15)
+    assert t.data == math.tanh(0.5)  # the node holds the row's own result
 
 
 @pytest.mark.parametrize(
@@ -92,3 +92,10 @@ def test_a_picture_too_big_to_read_is_refused_with_advice() -> None:
 def test_the_modules_refuse_sizes_that_are_not_a_network(make: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_a_node_made_by_hand_inside_no_grad_is_a_leaf() -> None:
+    a, b = Value(2.0), Value(3.0)
+    with no_grad():
+        c = Value(5.0, (a, b), "+")
+    assert (c.data, c.parents, c.op, c._op, c._prev) == (5.0, (), None, "", frozenset())
