@@ -65,17 +65,26 @@ def test_cell_s14_the_lectures_modules() -> None:
         unit([1.0, 2.0])
 
 
-def reference_step(weights: list[list[list[float]]], lr: float) -> float:
+Weights = list[list[list[float]]]  # weights[layer][neuron] is [w_1, ..., w_n, b]
+
+
+def reference_forward(weights: Weights, x: list[float]) -> list[list[float]]:
+    """Each layer's activations on floats: tanh(b + w_1 x_1 + ...), in the lecture's order."""
+    activations = [x]
+    for layer in weights:
+        a = activations[-1]
+        sums = [sum(map(math.prod, zip(w[:-1], a, strict=True)), w[-1]) for w in layer]
+        activations.append([math.tanh(z) for z in sums])
+    return activations
+
+
+def reference_step(weights: Weights, lr: float) -> float:
     """One step of S17 on floats: the loss sum_k (y_k - t_k)^2 over XS, its gradient by the chain
-    rule layer by layer, and ``w -= lr * grad``; ``weights[layer][neuron]`` is [w_1..w_n, b]."""
+    rule layer by layer, and ``w -= lr * grad``."""
     grads = [[[0.0] * len(w) for w in layer] for layer in weights]
     loss = 0.0
     for x, target in zip(XS, YS, strict=True):
-        activations = [x]
-        for layer in weights:  # b + w_1 x_1 + ... in the lecture's order, then tanh
-            a = activations[-1]
-            sums = [sum(map(math.prod, zip(w[:-1], a, strict=True)), w[-1]) for w in layer]
-            activations.append([math.tanh(z) for z in sums])
+        activations = reference_forward(weights, x)
         loss += (activations[-1][0] - target) ** 2
         upstream = [2.0 * (activations[-1][0] - target)]
         for depth in reversed(range(len(weights))):
@@ -98,12 +107,12 @@ def reference_step(weights: list[list[list[float]]], lr: float) -> float:
 def test_cells_s15_to_s18_training_the_mlp() -> None:
     random.seed(0)
     model = MLP(3, [4, 4, 1])
-    out = model(XS[0])  # S15
-    assert isinstance(out, Value)
-    assert -1.0 < out.data < 1.0
     weights = [
         [[*(p.data for p in n.w), n.b.data] for n in layer.neurons] for layer in model.layers
     ]
+    out = model(XS[0])  # S15: the same sums in the same order, so the same bits
+    assert isinstance(out, Value)
+    assert out.data == reference_forward(weights, XS[0])[-1][0]
     losses, expected = [], []
     for _ in range(20):  # S17
         predictions = [model(x) for x in XS]
