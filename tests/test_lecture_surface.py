@@ -7,12 +7,16 @@ import math
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
-from lecture_cells import boxes_in_svg, lecture_tanh
+from lecture_cells import PICTURES, boxes_in_svg, lecture_tanh
+from nbclient import NotebookClient
 
 from autograd import Value, no_grad
 from autograd.lecture import MAX_NODES, MLP, Layer, Neuron, draw_dot
 from autograd.viz import to_dot
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_node_made_by_hand_is_the_node_the_operators_make() -> None:
@@ -99,3 +103,22 @@ def test_a_node_made_by_hand_inside_no_grad_is_a_leaf() -> None:
     with no_grad():
         c = Value(5.0, (a, b), "+")
     assert (c.data, c.parents, c.op, c._op, c._prev) == (5.0, (), None, "", frozenset())
+
+
+def test_the_lecture_picture_displays_in_a_notebook(tmp_path: Path) -> None:
+    """In a real kernel, as a learner runs it: the cell's result shows as the SVG picture."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "from autograd import Value\nfrom autograd.lecture import draw_dot"
+        ),
+        nbformat.v4.new_code_cell(
+            "a = Value(3.0, label='a')\nb = a + a; b.label = 'b'\nb.backward()"
+        ),
+        nbformat.v4.new_code_cell("draw_dot(b)"),
+    ]
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    ).execute()
+    shown = notebook.cells[-1].outputs[0]["data"]
+    assert boxes_in_svg(shown["image/svg+xml"]) == PICTURES["F31"]
