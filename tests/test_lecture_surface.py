@@ -105,7 +105,7 @@ def test_a_node_made_by_hand_inside_no_grad_is_a_leaf() -> None:
     assert (c.data, c.parents, c.op, c._op, c._prev) == (5.0, (), None, "", frozenset())
 
 
-def test_the_lecture_picture_displays_in_a_notebook(tmp_path: Path) -> None:
+def test_the_lecture_picture_displays_in_a_notebook() -> None:
     """In a real kernel, as a learner runs it: the cell's result shows as the SVG picture."""
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
