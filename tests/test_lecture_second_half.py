@@ -63,6 +63,18 @@ def test_cell_s14_the_lectures_modules() -> None:
     assert len(MLP(3, [4, 4, 1]).parameters()) == 4 * 4 + 4 * 5 + 5
     with pytest.raises(ValueError, match="as many weights as inputs, got 3 and 2"):
         unit([1.0, 2.0])
+    # the lecture's own Neuron, typed on this Value: a chain of + where ours is one dot node,
+    # adding in the same order, so the same bits forward and backward
+    x = [Value(2.0), Value(3.0), Value(-1.0)]
+    typed = sum((wi * xi for wi, xi in zip(unit.w, x, strict=True)), unit.b).tanh()
+    typed.backward()
+    typed_grads = [v.grad for v in [*unit.parameters(), *x]]
+    for v in [*unit.parameters(), *x]:
+        v.grad = 0.0
+    ours = unit(x)
+    ours.backward()
+    assert ours.data == typed.data
+    assert [v.grad for v in [*unit.parameters(), *x]] == typed_grads
 
 
 Weights = list[list[list[float]]]  # weights[layer][neuron] is [w_1, ..., w_n, b]
