@@ -353,3 +353,28 @@ def first_call() -> float:
     out = subprocess.run([sys.executable, "-c", code], cwd=here, capture_output=True, text=True,
                          check=True)  # fmt: skip
     return float(out.stdout)
+
+
+def timed(engines: dict[str, Engine], repeats: int) -> dict[str, float]:
+    """Median seconds of one run per engine, each prepared once (a trace of 10,000 examples
+    takes the engine half a minute), the runs interleaved A B C A B C ... after one check
+    that every loss (and gradient, where given) agrees with numpy's to 1e-9."""
+    import gc
+    import math
+    import statistics
+
+    states = {name: prepare() for name, (prepare, _) in engines.items()}
+    results = {name: engines[name][1](state) for name, state in states.items()}
+    ref_loss, ref_grads = results["numpy"]
+    for name, (loss, grads) in results.items():
+        pairs = [(loss, ref_loss), *zip(grads, ref_grads if grads else [], strict=False)]
+        if not all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) for a, b in pairs):
+            raise SystemExit(f"{name} disagrees with numpy")
+    times: dict[str, list[float]] = {name: [] for name in engines}
+    for _ in range(repeats):
+        for name, (_, run) in engines.items():
+            gc.collect()
+            start = time.perf_counter()
+            run(states[name])
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}
