@@ -23,6 +23,7 @@ from autograd.compiler.groups import Backward, Group, Grouping, backward_edges, 
 from autograd.compiler.rolled import Plan
 from autograd.compiler.source import literal
 from autograd.compiler.trace import Tape
+
 HOLES = re.compile("\x00([0-9]+)\x00")
 
 TOLERANCE = 1e-11  # relative to the largest magnitude compared, outside exact mode
