@@ -53,7 +53,7 @@ def test_sizes_are_exact_and_bad_sizes_named():
     assert len(data.make_moons(7)[0]) == 7
     with pytest.raises(ValueError, match="the number of points must be an int >= 2, got 1"):
         data.make_circles(1)
-    with pytest.raises(ValueError, match="centers must be an int >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"classes \(centers\) must be an int >= 1, got 0"):
         data.make_blobs(10, centers=0)
 
 
