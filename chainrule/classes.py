@@ -1,0 +1,38 @@
+"""How a trained run classifies its test set: predictions, the confusion matrix and the
+accuracy of each class, computed once per run by ``nn.predict``'s rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import nn
+from nn.metrics import confusion_matrix, per_class_accuracy
+from nn.predict import target_class
+
+if TYPE_CHECKING:
+    from chainrule.train_command import Run
+
+
+@dataclass(frozen=True)
+class TestClasses:
+    """The test set's true and predicted classes, ``confusion[t][p]`` and per-class accuracy."""
+
+    truths: list[int]
+    predictions: list[int]
+    confusion: list[list[int]]
+    per_class: list[float | None]
+
+
+def classes(run: Run) -> TestClasses:
+    """The run's test classes (computed on the first call, then kept on the run)."""
+    if run.test_classes is None:
+        threshold = None if run.model.nouts[-1] > 1 else run.threshold
+        predicted = nn.predict(run.model, run.X_test, threshold=threshold)
+        truths = [int(target_class(t) > 0) if run.model.nouts[-1] == 1 else int(target_class(t))
+                  for t in run.y_test]  # fmt: skip
+        predictions = [int(p) for p in predicted]
+        count = max(run.args.classes, 2)
+        matrix = confusion_matrix(truths, predictions, count)
+        run.test_classes = TestClasses(truths, predictions, matrix, per_class_accuracy(matrix))
+    return run.test_classes
