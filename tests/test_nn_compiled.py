@@ -82,6 +82,9 @@ def test_dropout_and_batch_norm_in_training_mode_are_left_to_the_engine() -> Non
     assert why_not_compiled(nn.MLP(2, [4, 1], dropout=0.5).eval()) == ""
     assert why_not_compiled(nn.MLP(2, [4, 1])) == ""
     assert why_not_compiled(nn.MLP(2, [4, 1]), nn.mse_loss) == ""
+    assert why_not_compiled(nn.MLP(2, [4, 3]), nn.cross_entropy) == ""
+    probabilities = why_not_compiled(nn.MLP(2, [4, 1]), nn.binary_cross_entropy)
+    assert probabilities.endswith("binary_cross_entropy_with_logits compiles")
 
 
 def test_a_loss_of_your_own_that_compares_its_targets_runs_on_the_engine_with_a_warning() -> None:
