@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import nn
-from autograd.viz._render import find_renderer
+from autograd.viz import find_renderer
 from chainrule.classes import TestClasses
 from chainrule.datasets import DATASET_HELP, DATASETS, check_classes
 from chainrule.options import (

@@ -14,7 +14,7 @@ import pytest
 from autograd import OPS, Op, Value, apply
 from autograd.testing.strategies import boxes
 from autograd.viz import to_dot
-from autograd.viz._style import op_text
+from autograd.viz.style import op_text
 from chainrule.expr import CALLABLE, FUNCTIONS, build, param_names, parse, usage
 
 README = Path(__file__).resolve().parent.parent / "README.md"
