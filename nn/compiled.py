@@ -82,7 +82,8 @@ class CompiledObjective:
     def run(self, xb: list[Any], yb: list[Any]) -> tuple[float, list[Any]]:
         """Zero the gradients, run the batch, add its gradients into ``.grad``; the loss and
         the model's outputs (as leaf Values, for accuracy)."""
-        self.model.zero_grad()
+        for p in self.step.params:  # the model's parameters, listed once (zero_grad walks it)
+            p.grad = 0.0
         loss, outputs = self.step.backward(xb, yb)
         return loss, _regroup(outputs, self.step.output_nesting)
 

@@ -35,6 +35,23 @@ def mlp_loss() -> Value:
     return loss
 
 
+def digits_pictures() -> list[Path]:
+    """The confusion matrix and the mistakes of ``chainrule train --dataset digits``."""
+    import shutil
+    import tempfile
+
+    from chainrule.cli import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        assert main(["train", "--dataset", "digits", "--quiet", "--out", folder]) == 0
+        pictures = []
+        for name in ("confusion.png", "mistakes.png"):
+            target = HERE / f"digits_{name}"
+            shutil.copyfile(Path(folder) / name, target)
+            pictures.append(shrink(target))
+    return pictures
+
+
 def shrink(path: Path) -> Path:
     """Rewrite a PNG with a 128-colour palette: a third of the size, no visible change for
     flat-coloured diagrams."""
@@ -51,3 +68,4 @@ if __name__ == "__main__":
     loss = mlp_loss()
     loss.backward()
     print(shrink(render(loss, HERE / "mlp_grouped.png", group_by=4)))
+    print(*digits_pictures(), sep="\n")
