@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from chainrule.plots import _figure
+from nn.digits import SIDE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -37,7 +38,7 @@ def plot_mistakes(
     images: Sequence[Sequence[float]],
     truths: Sequence[int],
     predictions: Sequence[int],
-    side: int = 8,
+    side: int = SIDE,
     columns: int = 8,
     title: str = "",
 ) -> Figure:
