@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value, no_grad
-from nn.inputs import check_samples
+from nn.inputs import Data, check_samples
 from nn.losses import LossFn, binary_cross_entropy_with_logits, mse_loss
 from nn.module import Module
 from nn.predict import predicted_class, target_class
@@ -37,8 +37,8 @@ def count_correct(outputs: Sequence[Any], targets: Sequence[Any], loss: LossFn) 
 
 def evaluate(
     model: Module,
-    X: Sequence[Any],  # noqa: N803 (the usual name for a batch of inputs)
-    y: Sequence[Any],
+    X: Data,  # noqa: N803 (the usual name for a batch of inputs)
+    y: Data,
     loss: LossFn = mse_loss,
 ) -> tuple[float, float | None]:
     """``(loss, accuracy)`` of ``model`` on ``(X, y)`` in eval mode (dropout off), building
