@@ -27,12 +27,11 @@ class TestClasses:
 def classes(run: Run) -> TestClasses:
     """The run's test classes (computed on the first call, then kept on the run)."""
     if run.test_classes is None:
-        threshold = None if run.model.nouts[-1] > 1 else run.threshold
-        predicted = nn.predict(run.model, run.X_test, threshold=threshold)
-        truths = [int(target_class(t) > 0) if run.model.nouts[-1] == 1 else int(target_class(t))
-                  for t in run.y_test]  # fmt: skip
+        one_output = run.model.nouts[-1] == 1
+        predicted = nn.predict(run.model, run.X_test, run.threshold if one_output else None)
+        # one output: labels 0/1, or hinge's -1/+1, as classes 0 and 1
+        truths = [int(target_class(t) > 0 if one_output else target_class(t)) for t in run.y_test]
         predictions = [int(p) for p in predicted]
-        count = max(run.args.classes, 2)
-        matrix = confusion_matrix(truths, predictions, count)
+        matrix = confusion_matrix(truths, predictions, run.args.classes)
         run.test_classes = TestClasses(truths, predictions, matrix, per_class_accuracy(matrix))
     return run.test_classes
