@@ -6,9 +6,8 @@ inputs beside the examples, and replayed on floats, with the same numbers as the
 for bit. Models whose training-mode graph depends on more than the inputs are left to the
 engine: dropout draws a new mask every step and batch norm updates its running statistics.
 A loss that reads numbers while building its graph is detected by the trace and runs on the
-engine too (binary cross-entropy on probabilities checks them and clamps its logarithm, so
-it is not even tried); every other built-in loss compiles, cross-entropy included (its
-``logsumexp`` is one row of the table).
+engine too. Every built-in loss compiles: cross-entropy's ``logsumexp`` and binary
+cross-entropy's held logarithms are rows of the table, so neither reads a number.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from autograd import Value, compile_step, no_grad
 from autograd.compiler import EagerFallbackWarning
 from nn.batchnorm import BatchNorm
 from nn.layers import Dropout
-from nn.losses import LossFn, binary_cross_entropy
+from nn.losses import LossFn
 from nn.module import Module
 
 Objective = Callable[[list[Any], list[Any]], tuple[Value, list[Any]]]
@@ -32,9 +31,6 @@ def why_not_compiled(model: Module, loss: LossFn | None = None) -> str:
     stops it. Any loss may be tried: the trace gives it the targets as Values, and a loss that
     reads a number (``.data``) or treats a Value target otherwise than a number (``y == 1``)
     is caught on the first batch and left to the engine (``fit`` warns, naming why)."""
-    if loss is binary_cross_entropy:
-        return ("binary_cross_entropy reads its probabilities (to check them and to clamp log "
-                "at 0); on a linear output, binary_cross_entropy_with_logits compiles")  # fmt: skip
     for name, module in model.named_modules():
         where = f" {name}" if name else ""
         if module.training and isinstance(module, Dropout) and module.p > 0.0:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeGuard
 
-from autograd import Value, dot, logsumexp, vsum
+from autograd import OPS, Value, apply, dot, logsumexp, vsum
 from nn.inputs import Data, plain
 from nn.softmax import class_row, logits_of
 from nn.softmax import log_softmax as log_softmax  # beside the losses too, where they were
@@ -23,6 +23,7 @@ Outputs = Sequence[Value | Sequence[Value]]
 LossFn = Callable[..., Value]
 
 
+BCE = OPS["bce"]
 Pair = tuple[Value, Value | float]  # a target is a Value while a compiled step is traced
 
 
@@ -108,12 +109,6 @@ def squared_error(outputs: Outputs, targets: Data, reduction: str = "sum") -> Va
     return _reduce(terms, len(outputs), reduction)
 
 
-def _log_clamped(a: Value) -> Value:
-    # As PyTorch does, log(a) is clamped at -100 so a saturated probability (exactly 0.0)
-    # gives a large finite loss instead of a domain error.
-    return a.log() if a.data > math.exp(-100.0) else Value(-100.0)
-
-
 def binary_cross_entropy(outputs: Outputs, targets: Data, reduction: str = "mean") -> Value:
     """L = -(y log a + (1 - y) log(1 - a)) for probabilities a (e.g. sigmoid outputs).
 
@@ -122,16 +117,9 @@ def binary_cross_entropy(outputs: Outputs, targets: Data, reduction: str = "mean
     """
     pairs = _pairs(outputs, targets, "binary_cross_entropy")
     _in_unit_interval(pairs, "binary_cross_entropy", "for labels -1/+1 use hinge_loss")
-    bad = next(((i, a.data) for i, (a, _) in enumerate(pairs) if not 0.0 <= a.data <= 1.0), None)
-    if bad is not None:
-        raise ValueError(
-            f"binary_cross_entropy needs probabilities in [0, 1], but output {bad[0]} is "
-            f"{bad[1]!r}: an MLP's linear output is a logit, so use "
-            "nn.binary_cross_entropy_with_logits on it, or give the model "
-            "output_activation='sigmoid'"
-        )
-    terms = [-(y * _log_clamped(a) + (1.0 - y) * _log_clamped(1.0 - a)) for a, y in pairs]
-    return _reduce(terms, len(outputs), reduction)
+    # one row, bce: each log held at -100 (as PyTorch does), so a saturated probability gives
+    # a large finite loss; an output outside [0, 1] is its domain error
+    return _reduce([apply(BCE, a, y) for a, y in pairs], len(outputs), reduction)
 
 
 def binary_cross_entropy_with_logits(

@@ -71,6 +71,12 @@ _NOT_BY_NAME: dict[str, Function] = {
     "sum": lambda *xs: torch.stack(xs).sum(),
     "dot": _dot,
     "logsumexp": lambda *xs: torch.logsumexp(torch.stack(xs), 0),
+    "bce": lambda a, y: (
+        -(
+            y * torch.clamp(torch.log(a), min=-100.0)
+            + (1.0 - y) * torch.clamp(torch.log(1.0 - a), min=-100.0)
+        )
+    ),
 }
 TORCH_OPS: dict[str, Function] = {
     op.name: _NOT_BY_NAME.get(op.name) or getattr(torch, op.method or op.name)
