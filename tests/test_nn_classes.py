@@ -83,6 +83,8 @@ BAD_TARGETS = [
     ([4], ValueError, r"example 0 has 4 logits and class 4: classes are the ints 0 to 3"),
     ([1.5], ValueError, r"class 1.5: classes are the ints"),
     (["cat"], ValueError, r"class 'cat'"),
+    ([float("nan")], ValueError, r"class nan: classes are the ints"),
+    ([float("inf")], ValueError, r"class inf: classes are the ints"),
     ([[0.5, 0.5]], ValueError, r"4 logits but a target row of 2"),
     ([[0.5, 0.6, 0.0, 0.0]], ValueError, r"needs numbers in \[0, 1\] that sum to 1"),
     ([[-0.5, 1.5, 0.0, 0.0]], ValueError, r"needs numbers in \[0, 1\] that sum to 1"),
