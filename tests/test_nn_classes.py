@@ -41,10 +41,10 @@ def test_logsumexp_is_one_node_whose_partials_are_the_softmax() -> None:
 def torch_loss(targets: list[list[float]] | list[int], smoothing: float = 0.0) -> list[float]:
     z = torch.tensor([LOGITS, LOGITS[::-1]], dtype=torch.float64, requires_grad=True)
     t = torch.tensor(targets, dtype=torch.float64 if isinstance(targets[0], list) else torch.long)
-    torch.nn.functional.cross_entropy(z, t, label_smoothing=smoothing).backward()
+    loss = torch.nn.functional.cross_entropy(z, t, label_smoothing=smoothing)
+    loss.backward()
     assert z.grad is not None
-    return [float(torch.nn.functional.cross_entropy(z, t, label_smoothing=smoothing)),
-            *z.grad.flatten().tolist()]  # fmt: skip
+    return [loss.item(), *z.grad.flatten().tolist()]
 
 
 TARGETS = {
