@@ -51,7 +51,8 @@ def _digits(n: int, seed: int, classes: int) -> Dataset:
 
 
 DATASETS: dict[str, DataSet] = {
-    "moons": DataSet(lambda n, seed, k: make_moons(n, seed=seed), "two interleaved half moons"),
+    "moons": DataSet(lambda n, seed, k: make_moons(n, seed=seed),
+                     "two interleaved half moons (the default)"),
     "circles": DataSet(lambda n, seed, k: make_circles(n, seed=seed), "a circle in a circle"),
     "spirals": DataSet(lambda n, seed, k: make_spirals(n, classes=k, seed=seed),
                        "interleaved spiral arms, one per class", most_classes=10),
