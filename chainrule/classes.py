@@ -3,25 +3,10 @@ accuracy of each class, computed once per run by ``nn.predict``'s rule."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import nn
+from chainrule.run import Run, TestClasses
 from nn.metrics import confusion_matrix, per_class_accuracy
 from nn.predict import target_class
-
-if TYPE_CHECKING:
-    from chainrule.train_command import Run
-
-
-@dataclass(frozen=True)
-class TestClasses:
-    """The test set's true and predicted classes, ``confusion[t][p]`` and per-class accuracy."""
-
-    truths: list[int]
-    predictions: list[int]
-    confusion: list[list[int]]
-    per_class: list[float | None]
 
 
 def classes(run: Run) -> TestClasses:

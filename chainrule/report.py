@@ -22,7 +22,7 @@ from chainrule.classes import classes
 from chainrule.options import percent
 
 if TYPE_CHECKING:
-    from chainrule.train_command import Run
+    from chainrule.run import Run
 
 
 def neuron_output(root: Value, prefix: str) -> Value:

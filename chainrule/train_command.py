@@ -18,13 +18,11 @@ import argparse
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nn
 from autograd.viz import find_renderer
-from chainrule.classes import TestClasses
 from chainrule.datasets import DATASET_HELP, DATASETS, check_classes
 from chainrule.options import (
     BOUNDS,
@@ -38,6 +36,7 @@ from chainrule.options import (
     writable_file,
 )
 from chainrule.outputs import FILES, summary, write_outputs
+from chainrule.run import Run
 from nn.data import signed, train_test_split
 from nn.layers import ACTIVATIONS
 from nn.optim import Optimizer
@@ -152,26 +151,6 @@ def add_train_command(commands: Any) -> None:
         help="run every step on the engine instead of the compiled replay (same numbers)",
     )
     train.set_defaults(run=run_train)
-
-
-@dataclass
-class Run:
-    """A training run's data, model and results."""
-
-    args: argparse.Namespace
-    X_train: list[list[float]]
-    X_test: list[list[float]]
-    y_train: list[Any]
-    y_test: list[Any]
-    model: nn.MLP
-    threshold: float  # an output above it predicts class 1
-    lr: float
-    loss: Callable[..., Any]  # outputs, targets -> the loss Value
-    history: nn.History = field(default_factory=nn.History)
-    test_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float | None] = field(default_factory=list)
-    seconds: float = 0.0
-    test_classes: TestClasses | None = None  # once computed
 
 
 def run_train(args: argparse.Namespace) -> int:
