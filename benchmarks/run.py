@@ -24,6 +24,7 @@ from typing import Any
 import arrays
 import chain
 import dag
+import digits
 import floors
 import measure
 import mlp
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     print_ratios(rows, chain_sizes)
     print_compiled(rows, replay.first_calls(dag_nodes), train_seconds(args.quick))
     print_arrays(repeats, args.quick)
+    digits.report(args.quick)
 
 
 def import_libraries() -> str:
