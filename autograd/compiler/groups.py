@@ -27,7 +27,6 @@ from autograd.compiler.trace import Tape
 from autograd.ops import Op
 from autograd.value import Value
 
-Ref = tuple[str, int]  # (source, index): "P" parameter i, "X<k>" input column, "V<g>"/"T<g>" node
 
 
 def row_of(node: Value) -> Op:
