@@ -28,7 +28,6 @@ from autograd.ops import Op
 from autograd.value import Value
 
 
-
 def row_of(node: Value) -> Op:
     """The row that made ``node`` (the one place the compiler's tensor writer reads it)."""
     op = node.op
