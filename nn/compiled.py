@@ -91,8 +91,9 @@ class CompiledObjective:
         and ``backward()`` leave); the loss, the model's outputs as floats (for accuracy),
         and the gradients."""
         loss, grads, outputs = self.step(xb, yb)
-        for p, g in zip(self.params, grads, strict=True):
-            p.grad = g
+        if self.step.numbers is None:  # no array of the numbers: the Values hold the grads
+            for p, g in zip(self.params, grads, strict=True):
+                p.grad = g
         return loss, _regroup(outputs, self.step.output_nesting), grads
 
 
@@ -127,9 +128,10 @@ def _regroup(flat: list[float], nesting: Any) -> list[Any]:
 
 
 class ArrayBatch:
-    """One batch's gradients as a float64 array: the norms, the clipping and the optimizer
-    update on arrays, with the same arithmetic as ``nn.optim`` on Values, then the numbers
-    written back into the parameters' ``.data`` and ``.grad`` (so any reader sees them)."""
+    """During an epoch the parameters' numbers live in one float64 array, and each batch's
+    gradients in another: the norms, the clipping and the optimizer's update run on them with
+    the same arithmetic as ``nn.optim`` on Values; the numbers go back into the parameters'
+    ``.data`` and ``.grad`` when the epoch ends (before any callback) or the engine runs."""
 
     def __init__(
         self, np: Any, params: list[Value], groups: list[list[Value]], optimizer: Any,
@@ -139,6 +141,29 @@ class ArrayBatch:
         self.np, self.params, self.optimizer, self.clip = np, params, optimizer, clip
         self.groups = [np.array([place[id(p)] for p in g], dtype=np.int64) for g in groups]
         self.grads: Any = None
+        self.numbers: Any = None  # the parameters' numbers during an epoch, else None
+
+    def begin(self, step: Any) -> None:
+        """An epoch starts: the parameters' numbers into one array, which the step reads."""
+        self.numbers = self.np.array([p.data for p in self.params], dtype=float)
+        step.numbers, step.sync = (lambda: self.numbers), self.finish
+
+    def stop(self, step: Any, grads: list[float]) -> None:
+        """The step went to the engine for good: the Values hold the numbers from now on."""
+        self.finish()
+        step.numbers = step.sync = self.numbers = self.grads = None
+        for p, g in zip(self.params, grads, strict=True):
+            p.grad = g
+
+    def finish(self) -> None:
+        """Write the numbers and the latest gradients back into the Values (at the end of
+        an epoch, before callbacks, and before the engine runs a step)."""
+        if self.numbers is not None:
+            for p, data in zip(self.params, self.numbers.tolist(), strict=True):
+                p.data = data
+        if self.grads is not None:
+            for p, grad in zip(self.params, self.grads.tolist(), strict=True):
+                p.grad = grad
 
     def norms(self, grads: list[float]) -> list[float]:
         """||g|| of every parameter, then of each group's (each sum correctly rounded)."""
@@ -155,8 +180,5 @@ class ArrayBatch:
         g = self.grads
         scale = None if self.clip is None else clip_scale(norm, self.clip)
         if scale is not None:
-            g = g * scale
-        w = self.np.array([p.data for p in self.params], dtype=float)
-        self.optimizer.step_arrays(w, g)
-        for p, data, grad in zip(self.params, w.tolist(), g.tolist(), strict=True):
-            p.data, p.grad = data, grad
+            self.grads = g = g * scale
+        self.optimizer.step_arrays(self.numbers, g)

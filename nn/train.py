@@ -83,12 +83,16 @@ class _Trainer:
         start, loss_sum = time.perf_counter(), 0.0
         correct: int | None = 0
         norms: list[list[float]] = []
+        if self.arrays is not None and self.compiled is not None:
+            self.arrays.begin(self.compiled.step)
         for xb, yb in data:
             arrays = self.arrays
             if self.compiled is not None:  # the same numbers, from generated code
                 loss, outputs, grads = self.compiled.run(xb, yb)
                 if self.compiled.fallback():
                     warn_engine(self.compiled.fallback())
+                    if arrays is not None:
+                        arrays.stop(self.compiled.step, grads)
                     self.compiled = self.arrays = arrays = None
             else:
                 total, outputs = self.objective(xb, yb)
@@ -109,6 +113,8 @@ class _Trainer:
             hits = count_correct(outputs, yb, self.loss)
             correct = None if hits is None or correct is None else correct + hits
             loss_sum += loss * len(xb)
+        if self.arrays is not None:
+            self.arrays.finish()  # the Values hold the epoch's numbers before any callback
         means = [math.fsum(column) / len(norms) for column in zip(*norms, strict=True)]
         history.loss.append(loss_sum / n)
         history.accuracy.append(None if correct is None else correct / n)

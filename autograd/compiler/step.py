@@ -110,6 +110,10 @@ class CompiledStep:
         self.calls = self.replays = self.traces = self.eager_runs = 0
         self.last: Compiled | None = None
         self.output_nesting: Any = None  # how the outputs of the latest call were nested
+        # the parameters' numbers as one array, where a trainer keeps them (the tensor back
+        # end reads it as it is), and what writes them into the Values before the engine runs
+        self.numbers: Callable[[], Any] | None = None
+        self.sync: Callable[[], None] | None = None
 
     @property
     def source(self) -> str:
@@ -130,7 +134,12 @@ class CompiledStep:
         if compiled.backend != "tensor":
             args = tuple(map(_listed, args))
         try:
-            result = compiled.run([p.data for p in self.params], *args)
+            if self.numbers is None:
+                numbers: Any = [p.data for p in self.params]
+            else:
+                numbers = self.numbers()
+                numbers = numbers if compiled.backend == "tensor" else numbers.tolist()
+            result = compiled.run(numbers, *args)
         except (ArithmeticError, ValueError, TypeError, IndexError):
             args = tuple(map(_listed, args))
             if tuple(map(shape_of, args)) != compiled.shape:
@@ -164,6 +173,8 @@ class CompiledStep:
         """The engine's forward and backward (``fn`` on fresh leaves, or the ``eager``
         function given on the arguments themselves), no generated code involved."""
         self.eager_runs += 1
+        if self.sync is not None:
+            self.sync()
         args = tuple(map(_listed, args))
         if self.engine_fn is not None:
             result = self.engine_fn(*args)
@@ -185,6 +196,8 @@ class CompiledStep:
 
     def _trace_and_compile(self, key: Any, args: Sequence[Any]) -> Result:
         self.traces += 1
+        if self.sync is not None:
+            self.sync()
         arrays, args = args, tuple(map(_listed, args))
         try:
             tape = trace(self.fn, self.params, args)
