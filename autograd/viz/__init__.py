@@ -37,6 +37,7 @@ from autograd.viz.groups import GroupBy
 from autograd.viz.picture import HUGE_NODES, DrawOptions, Scene, source, statements
 from autograd.viz.renderer import (
     FORMATS,
+    RENDER_TIMEOUT,
     RendererNotFoundError,
     RenderError,
     digraph,
@@ -66,7 +67,6 @@ __all__ = [
 
 DISPLAY_MAX_NODES = 300  # a Value bigger than this displays as text; draw it grouped instead
 DISPLAY_TIMEOUT = 10.0  # seconds a notebook waits for a Value's picture before showing text
-RENDER_TIMEOUT = 300.0  # seconds a picture may take to lay out, unless timeout= says otherwise
 
 
 def to_dot(

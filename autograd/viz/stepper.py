@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, overload
 
+from autograd.graph import topo_order
 from autograd.value import Value
-from autograd.viz.explain import backward_steps_rows, step_caption
+from autograd.viz.explain import backward_steps_rows, names, seed_caption, step_caption
 from autograd.viz.picture import DrawOptions, source, statements
 from autograd.viz.renderer import run_renderer
-from autograd.viz.style import number
+from autograd.viz.style import html_escape
 
 
 class BackwardSteps(Sequence[str]):
@@ -44,7 +45,7 @@ class BackwardSteps(Sequence[str]):
         import ipywidgets  # type: ignore[import-untyped]
 
         slider = ipywidgets.IntSlider(value=0, min=0, max=len(self) - 1, description="step")
-        caption = ipywidgets.HTML(self.captions[0])
+        caption = ipywidgets.Label(self.captions[0])  # text, never read as markup
         picture = ipywidgets.HTML(self.pictures[0])
 
         def show(change: dict[str, Any]) -> None:
@@ -54,7 +55,9 @@ class BackwardSteps(Sequence[str]):
         return ipywidgets.VBox([slider, caption, picture])
 
     def _repr_html_(self) -> str:
-        return "".join(f"<p>{c}</p>{p}" for c, p in zip(self.captions, self, strict=True))
+        return "".join(
+            f"<p>{html_escape(c)}</p>{p}" for c, p in zip(self.captions, self, strict=True)
+        )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         try:
@@ -74,7 +77,7 @@ def backward_steps(
     p = options.get("precision", 4)
     deltas: dict[Value, float] = {root: float(seed)}
     done: set[Value] = set()
-    captions = [f"step 0: seed delta = {number(seed, p)}"]
+    captions = [seed_caption(names(topo_order(root))[root], seed, p)]
     pictures = []
 
     def draw(active: Value | None) -> str:
@@ -83,10 +86,10 @@ def backward_steps(
         return run_renderer(source(statements(root, opts)), "svg").decode("utf-8")
 
     pictures.append(draw(None))
-    for k, rows in enumerate(backward_steps_rows(root, seed), 1):
+    for rows in backward_steps_rows(root, seed):
         for row in rows:
             deltas[row.node] = row.accumulated
         done.add(rows[0].out)
-        captions.append(step_caption(k, rows, p))
+        captions.append(step_caption(rows, p))
         pictures.append(draw(rows[0].out))
     return BackwardSteps(pictures, captions)
