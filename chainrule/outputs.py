@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import nn
 from autograd.files import write_atomically
-from autograd.viz import render
 from chainrule.options import CommandError, percent
 from chainrule.plots import save_png
-from chainrule.report import neuron_in_the_loss, write_report
+from chainrule.report import write_neuron_picture, write_report
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -37,7 +36,7 @@ def write_outputs(run: Run, out: Path) -> None:
         "curves.png": lambda path: save_png(_curves(run), path),
         "boundary.png": lambda path: save_png(_boundary(run), path),
         "model.json": lambda path: nn.save(run.model, path),
-        "neuron.svg": lambda path: render(neuron_in_the_loss(run)[0], path, edge_labels=True),
+        "neuron.svg": lambda path: write_neuron_picture(run, path),
         "report.html": lambda path: write_report(run, out, path),
         "metrics.json": lambda path: write_atomically(path, _json(metrics(run))),
     }

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from autograd.files import write_atomically
+from autograd.graph import topo_order
 from autograd.value import Value
 from autograd.viz.explain import Explanation, Row, backward_rows, explain
 from autograd.viz.groups import GroupBy
@@ -81,6 +82,7 @@ def to_dot(
     max_nodes: int | None = 1000,
     huge: bool = False,
     precision: int = 4,
+    seed: float | None = None,
 ) -> str:
     """The DOT text of the graph that computed ``root``; the same graph always gives the same
     text (nodes are numbered in walk order, ``n0, n1, ...``).
@@ -99,10 +101,15 @@ def to_dot(
     limits (``render`` and ``svg`` then wait as long as the layout takes, saying every 30 s
     that it is still running).
     ``precision``: significant digits of the numbers shown.
+    ``seed``: draw the gradients of a backward pass from ``root`` alone, seeded with
+    ``delta(root) = seed`` (as :func:`explain` computes them), instead of the nodes' ``.grad``.
+    For a part cut out of a larger graph (one neuron of a network, ``seed=root.grad``) each
+    node then shows what flows through the part, the sum of its drawn edges, and the caption
+    names the nodes whose ``.grad`` is more, with what flows to them through nodes not drawn.
     """
     options = dict(rankdir=rankdir, ops=ops, edge_labels=edge_labels, color=color)
     options.update(highlight=highlight, group_by=group_by, max_nodes=max_nodes, huge=huge)
-    return source(_lines(root, {**options, "precision": precision}))
+    return source(_lines(root, {**options, "precision": precision, "seed": seed}))
 
 
 def draw_graph(root: Value, **options: Any) -> Any:
@@ -112,7 +119,17 @@ def draw_graph(root: Value, **options: Any) -> Any:
 
 
 def _lines(root: Value, options: dict[str, Any]) -> list[str]:
-    return statements(root, DrawOptions(**options))
+    return statements(root, _options(root, options))
+
+
+def _options(root: Value, options: dict[str, Any]) -> DrawOptions:
+    """The drawing options; ``seed`` (see :func:`to_dot`) becomes the gradients to draw."""
+    options = dict(options)
+    seed = options.pop("seed", None)
+    if seed is not None:
+        passed = explain(root, float(seed)).gradients  # a node it never reaches gets 0
+        options.update(grads=dict.fromkeys(topo_order(root), 0.0) | passed, elsewhere=True)
+    return DrawOptions(**options)
 
 
 Timeout = float | None | Literal["auto"]
@@ -127,7 +144,7 @@ def _drawing(root: Value, options: dict[str, Any], timeout: Timeout) -> tuple[st
         timeout = None if huge else RENDER_TIMEOUT
     progress = ""
     if huge:
-        boxes = Scene(root, DrawOptions(**options)).size()
+        boxes = Scene(root, _options(root, options)).size()
         progress = f"autograd.viz: drawing {boxes:,} boxes (huge=True)"
     return source(lines), {"timeout": timeout, "progress": progress}
 

@@ -23,7 +23,7 @@ from itertools import groupby
 from autograd.backprop import backpropagate
 from autograd.graph import topo_order
 from autograd.value import Value
-from autograd.viz.style import html_escape, number, op_text, visible
+from autograd.viz.style import html_escape, names, number, op_text, visible
 
 __all__ = ["Explanation", "Row", "backward_rows", "explain"]
 
@@ -42,12 +42,6 @@ class Row:
     upstream: float  # delta(out)
     contribution: float  # local * upstream
     accumulated: float  # delta(node) so far, with this contribution
-
-
-def names(order: list[Value]) -> dict[Value, str]:
-    """Each node's name: its label (made visible, see :func:`visible`), or ``#i`` (its walk
-    number, as in the pictures)."""
-    return {node: visible(node.label or "") or f"#{i}" for i, node in enumerate(order)}
 
 
 def backward_rows(root: Value, seed: float = 1.0) -> Iterator[Row]:

@@ -12,10 +12,10 @@ from typing import Any, overload
 
 from autograd.graph import topo_order
 from autograd.value import Value
-from autograd.viz.explain import backward_steps_rows, names, seed_caption, step_caption
+from autograd.viz.explain import backward_steps_rows, seed_caption, step_caption
 from autograd.viz.picture import DrawOptions, source, statements
 from autograd.viz.renderer import run_renderer
-from autograd.viz.style import html_escape
+from autograd.viz.style import html_escape, names
 
 
 class BackwardSteps(Sequence[str]):

@@ -44,6 +44,12 @@ def _visible_char(c: str) -> str:
     return c
 
 
+def names(order: list[Value]) -> dict[Value, str]:
+    """Each node's name in pictures, tables and pages: its label (made visible), or ``#i``
+    (its number in the walk ``order``)."""
+    return {node: visible(node.label or "") or f"#{i}" for i, node in enumerate(order)}
+
+
 def html_escape(text: str) -> str:
     """``text`` for a web page's element text or attribute value: visible (as above), with
     ``& < > " '`` escaped, so no label is read as markup and none fails to encode."""

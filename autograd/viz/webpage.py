@@ -28,7 +28,6 @@ from autograd.viz.explain import (
     Explanation,
     Row,
     backward_steps_rows,
-    names,
     seed_caption,
     step_caption,
 )
@@ -39,6 +38,7 @@ from autograd.viz.style import (
     gradient_fill,
     group_value_text,
     html_escape,
+    names,
     number,
     script_json,
     visible,
