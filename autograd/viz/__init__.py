@@ -45,13 +45,14 @@ from autograd.viz.renderer import (
     find_renderer,
     run_renderer,
 )
-from autograd.viz.stepper import BackwardSteps, backward_steps
+from autograd.viz.stepper import BackwardSteps, Practice, backward_steps, practice
 from autograd.viz.webpage import page
 
 __all__ = [
     "HUGE_NODES",
     "BackwardSteps",
     "Explanation",
+    "Practice",
     "RenderError",
     "RendererNotFoundError",
     "Row",
@@ -61,6 +62,7 @@ __all__ = [
     "explain",
     "find_renderer",
     "page",
+    "practice",
     "render",
     "svg",
     "to_dot",

@@ -84,6 +84,19 @@ def step_caption(rows: list[Row], precision: int) -> str:
     return f"Step {first.step}: {first.out_name}, made by {first.op}, passes {delta} to {inputs}."
 
 
+def arithmetic(row: Row, precision: int) -> str:
+    """The chain rule along one row's edge, as practice mode shows it for a wrong answer:
+    ``delta(x) += local x upstream = 3 x 1 = 3; with the 3 it had: 6``."""
+
+    def num(x: float) -> str:
+        return number(x, precision)
+
+    text = f"delta({row.name}) += local x upstream = {num(row.local)} x {num(row.upstream)}"
+    text += f" = {num(row.contribution)}"
+    before = row.accumulated - row.contribution  # 0 exactly for v's first row
+    return text + (f"; with the {num(before)} it had: {num(row.accumulated)}" if before else "")
+
+
 HEADERS = ("step", "node v", "data", "into out (op)", "local dout/dv", "upstream delta(out)",
            "contribution", "delta(v) so far")  # fmt: skip
 

@@ -7,15 +7,22 @@ known so far (``?`` where the chain rule has not arrived yet). No ``.grad`` is t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any, overload
 
 from autograd.graph import topo_order
 from autograd.value import Value
-from autograd.viz.explain import backward_steps_rows, seed_caption, step_caption
+from autograd.viz.explain import (
+    Row,
+    arithmetic,
+    backward_steps_rows,
+    seed_caption,
+    step_caption,
+)
 from autograd.viz.picture import DrawOptions, source, statements
 from autograd.viz.renderer import run_renderer
-from autograd.viz.style import html_escape, names
+from autograd.viz.style import html_escape, names, number
 
 
 class BackwardSteps(Sequence[str]):
@@ -93,3 +100,111 @@ def backward_steps(
         captions.append(step_caption(rows, p))
         pictures.append(draw(rows[0].out))
     return BackwardSteps(pictures, captions)
+
+
+TOLERANCE = 5e-3  # relative: the numbers shown have 4 digits (the page's script uses the same)
+
+
+class Verdict:
+    """What the engine says to an answer: ``bool()`` is whether it was right, ``repr()`` the
+    message (so a notebook cell shows it as text)."""
+
+    def __init__(self, right: bool, text: str) -> None:
+        self.right, self.text = right, text
+
+    def __bool__(self) -> bool:
+        return self.right
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def close_enough(answer: float, want: float) -> bool:
+    return math.isclose(answer, want, rel_tol=TOLERANCE, abs_tol=1e-9) or answer == want
+
+
+class Practice:
+    """The backward pass as questions, for a notebook: the stepper asks before it tells.
+
+    :meth:`question` says what the next step does and asks for ``delta(v)`` so far for one of
+    its inputs ``v``; :meth:`answer` checks a number against the chain rule (within 0.5%),
+    explains the edge's arithmetic when it is wrong, and moves on when it is right;
+    :meth:`reveal` gives the answer; :meth:`check` takes every delta at once, by name.
+    ``score`` is ``(right first time, asked)``. No ``.grad`` is touched."""
+
+    def __init__(self, root: Value, seed: float = 1.0, precision: int = 4) -> None:
+        self.root, self.precision = root, precision
+        self.steps = backward_steps_rows(root, seed)
+        self.rows = [row for rows in self.steps for row in rows]
+        self.names = names(topo_order(root))
+        self.gradients = {root: float(seed)} | {row.node: row.accumulated for row in self.rows}
+        self.position, self.right, self.asked, self.missed = 0, 0, 0, False
+
+    @property
+    def score(self) -> tuple[int, int]:
+        return self.right, self.asked
+
+    def _row(self) -> Row:
+        if self.position >= len(self.rows):
+            raise IndexError(f"every step is answered: the score is {self.right} of {self.asked}")
+        return self.rows[self.position]
+
+    def question(self) -> str:
+        row = self._row()
+        caption = step_caption(self.steps[row.step - 1], self.precision)
+        return f"{caption} What is delta({row.name}) so far?"
+
+    def _next(self, right: bool) -> None:
+        self.right += right and not self.missed
+        self.asked += 1
+        self.position, self.missed = self.position + 1, False
+
+    def answer(self, value: float) -> Verdict:
+        """Check ``value`` as the answer to :meth:`question`; a right one moves on."""
+        row = self._row()
+        if close_enough(float(value), row.accumulated):
+            self._next(True)
+            return Verdict(True, f"right: delta({row.name}) = {number(row.accumulated, 6)}")
+        self.missed = True
+        return Verdict(False, f"wrong, not {value!r}: {arithmetic(row, self.precision)}")
+
+    def reveal(self) -> Verdict:
+        """The answer to :meth:`question`, with its arithmetic (counted as not right)."""
+        row = self._row()
+        self._next(False)
+        return Verdict(False, arithmetic(row, self.precision))
+
+    def check(self, answers: Mapping[str, float]) -> Verdict:
+        """Every ``delta`` at once: ``answers`` maps node names (labels, or ``#i``) to the
+        learner's final ``delta(v) = dL/dv``. One line per name, right or wrong, with the
+        chain rule's terms for a wrong one."""
+        nodes = {name: node for node, name in self.names.items()}
+        lines, all_right = [], True
+        for name, value in answers.items():
+            node = nodes.get(name)
+            if node is None or list(self.names.values()).count(name) > 1:
+                known = ", ".join(sorted(nodes))
+                why = "no node is" if node is None else "more than one node is"
+                raise KeyError(f"{why} called {name!r}; the names are: {known}")
+            want = self.gradients.get(node, 0.0)
+            if close_enough(float(value), want):
+                lines.append(f"right: delta({name}) = {number(want, 6)}")
+                continue
+            all_right = False
+            terms = [arithmetic(row, self.precision) for row in self.rows if row.node is node]
+            lines.append(f"wrong: delta({name}) is {number(want, 6)}, not {value!r}")
+            lines += [f"    {term}" for term in terms or ["nothing flows back to it"]]
+        return Verdict(all_right, "\n".join(lines))
+
+    def __repr__(self) -> str:
+        if self.position >= len(self.rows):
+            return f"<Practice: done, {self.right} right of {self.asked}>"
+        return f"<Practice: {self.question()} (score {self.right} of {self.asked})>"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html_escape(repr(self)[1:-1])}</p>"
+
+
+def practice(root: Value, seed: float = 1.0, precision: int = 4) -> Practice:
+    """The notebook stepper's practice mode (see :class:`Practice`)."""
+    return Practice(root, seed, precision)

@@ -27,6 +27,7 @@ from autograd.viz.explain import (
     HEADERS,
     Explanation,
     Row,
+    arithmetic,
     backward_steps_rows,
     seed_caption,
     step_caption,
@@ -163,17 +164,8 @@ def _step(picture: _Picture, rows: list[Row], explanation: Explanation) -> dict[
 
 def _question(row: Row, precision: int) -> list[str]:
     """What practice mode asks about one edge: ``[v's name, delta(v) so far (every digit, to
-    check an answer against), and the edge's arithmetic, shown when the answer is wrong]``."""
-
-    def num(x: float) -> str:
-        return number(x, precision)
-
-    sum_ = f"delta({row.name}) += local x upstream = {num(row.local)} x {num(row.upstream)} = "
-    sum_ += num(row.contribution)
-    before = row.accumulated - row.contribution
-    if before:  # v feeds several nodes: its earlier contributions are already in
-        sum_ += f"; with the {num(before)} it had: {num(row.accumulated)}"
-    return [row.name, repr(row.accumulated), sum_]
+    check an answer against), the edge's arithmetic (shown when the answer is wrong)]``."""
+    return [row.name, repr(row.accumulated), arithmetic(row, precision)]
 
 
 PRACTICE = """<div class="cr-practice" aria-live="polite">
