@@ -23,6 +23,7 @@ EXPECTED = [
     "06_vanishing_gradients.ipynb",
     "07_your_models_chain_rule.ipynb",
     "08_when_you_outgrow_scalars.ipynb",
+    "10_backprop_by_hand_then_by_the_engine.ipynb",
 ]
 
 

@@ -149,6 +149,11 @@ class Practice:
             raise IndexError(f"every step is answered: the score is {self.right} of {self.asked}")
         return self.rows[self.position]
 
+    @property
+    def asking(self) -> str:
+        """The name of the node :meth:`question` asks about."""
+        return self._row().name
+
     def question(self) -> str:
         row = self._row()
         caption = step_caption(self.steps[row.step - 1], self.precision)
@@ -166,7 +171,7 @@ class Practice:
             self._next(True)
             return Verdict(True, f"right: delta({row.name}) = {number(row.accumulated, 6)}")
         self.missed = True
-        return Verdict(False, f"wrong, not {value!r}: {arithmetic(row, self.precision)}")
+        return Verdict(False, f"wrong, not {number(value, 6)}: {arithmetic(row, self.precision)}")
 
     def reveal(self) -> Verdict:
         """The answer to :meth:`question`, with its arithmetic (counted as not right)."""
@@ -192,7 +197,7 @@ class Practice:
                 continue
             all_right = False
             terms = [arithmetic(row, self.precision) for row in self.rows if row.node is node]
-            lines.append(f"wrong: delta({name}) is {number(want, 6)}, not {value!r}")
+            lines.append(f"wrong: delta({name}) is {number(want, 6)}, not {number(value, 6)}")
             lines += [f"    {term}" for term in terms or ["nothing flows back to it"]]
         return Verdict(all_right, "\n".join(lines))
 
