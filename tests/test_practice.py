@@ -73,3 +73,17 @@ def test_a_page_in_practice_mode_carries_each_steps_questions() -> None:
     ]
     assert [c[2] for c in data["initial"] if c[0] == "e"] == ["local ?", "local ?"]
     assert "local 3" not in html.split('class="cr-data">')[1]  # the answers are not given away
+
+
+def test_in_a_notebook_the_question_comes_with_the_graph_as_it_finds_it() -> None:
+    o, _ = micrograd_neuron()
+    quiz = practice(o)
+    quiz.answer(0.5)
+    shown = quiz._repr_mimebundle_()
+    assert shown["text/plain"].startswith("<Practice: Step 2: n, made by +")
+    html = shown["text/html"]
+    assert html.startswith("<p>Practice: Step 2: n, made by +, passes delta(n) = 0.5")
+    assert "grad 0.5" in html  # n's delta, answered
+    assert "grad ?" in html  # its inputs', asked
+    assert 'stroke="#e66101"' in html  # n outlined: it passes its gradient on
+    assert "local" not in html  # no edge label gives the answer away

@@ -16,7 +16,7 @@ is changed: the ``.grad`` of every node stays as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -61,10 +61,10 @@ def backward_rows(root: Value, seed: float = 1.0) -> Iterator[Row]:
     return iter(rows)
 
 
-def backward_steps_rows(root: Value, seed: float = 1.0) -> list[list[Row]]:
-    """The rows grouped by step: step k (from 1) is the k-th node to pass its gradient on,
-    with one row per edge to its inputs. The stepper and the page step through these."""
-    return [list(rows) for _, rows in groupby(backward_rows(root, seed), key=lambda r: r.step)]
+def by_step(rows: Iterable[Row]) -> list[list[Row]]:
+    """Rows grouped by step: step k (from 1) is the k-th node to pass its gradient on, with
+    one row per edge to its inputs. The stepper and the page step through these."""
+    return [list(group) for _, group in groupby(rows, key=lambda r: r.step)]
 
 
 def seed_caption(name: str, seed: float, precision: int) -> str:

@@ -7,21 +7,25 @@ known so far (``?`` where the chain rule has not arrived yet). No ``.grad`` is t
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, overload
 
 from autograd.graph import topo_order
 from autograd.value import Value
 from autograd.viz.explain import (
+    Explanation,
     Row,
     arithmetic,
-    backward_steps_rows,
+    backward_rows,
+    by_step,
     seed_caption,
     step_caption,
 )
 from autograd.viz.picture import DrawOptions, source, statements
-from autograd.viz.renderer import run_renderer
+from autograd.viz.renderer import RendererNotFoundError, RenderError, run_renderer
 from autograd.viz.style import html_escape, names, number
 
 
@@ -74,31 +78,33 @@ class BackwardSteps(Sequence[str]):
         return bundle
 
 
+def moment_svg(
+    root: Value, deltas: dict[Value, float], active: Value | None, done: set[Value], **options: Any
+) -> str:
+    """The SVG of one moment of the backward pass: the gradients known so far (``?`` for the
+    rest), the node passing its gradient on outlined, the nodes in ``done`` passed on."""
+    opts = DrawOptions(grads=dict(deltas), active=active, processed=frozenset(done), **options)
+    return run_renderer(source(statements(root, opts)), "svg").decode("utf-8")
+
+
 def backward_steps(
     root: Value, seed: float = 1.0, max_nodes: int = 60, **options: Any
 ) -> BackwardSteps:
     """One SVG picture per step of the backward pass from ``root`` (options as for
     :func:`autograd.viz.to_dot`; edge labels are on unless ``edge_labels=False``). A step
     draws the whole graph, so ``max_nodes`` is kept small."""
-    options.setdefault("edge_labels", True)
+    options = {"edge_labels": True, **options, "max_nodes": max_nodes}
     p = options.get("precision", 4)
     deltas: dict[Value, float] = {root: float(seed)}
     done: set[Value] = set()
     captions = [seed_caption(names(topo_order(root))[root], seed, p)]
-    pictures = []
-
-    def draw(active: Value | None) -> str:
-        opts = DrawOptions(grads=dict(deltas), active=active, processed=frozenset(done),
-                           max_nodes=max_nodes, **options)  # fmt: skip
-        return run_renderer(source(statements(root, opts)), "svg").decode("utf-8")
-
-    pictures.append(draw(None))
-    for rows in backward_steps_rows(root, seed):
+    pictures = [moment_svg(root, deltas, None, done, **options)]
+    for rows in by_step(backward_rows(root, seed)):
         for row in rows:
             deltas[row.node] = row.accumulated
         done.add(rows[0].out)
         captions.append(step_caption(rows, p))
-        pictures.append(draw(rows[0].out))
+        pictures.append(moment_svg(root, deltas, rows[0].out, done, **options))
     return BackwardSteps(pictures, captions)
 
 
@@ -133,11 +139,11 @@ class Practice:
     ``score`` is ``(right first time, asked)``. No ``.grad`` is touched."""
 
     def __init__(self, root: Value, seed: float = 1.0, precision: int = 4) -> None:
-        self.root, self.precision = root, precision
-        self.steps = backward_steps_rows(root, seed)
-        self.rows = [row for rows in self.steps for row in rows]
+        explanation = Explanation(root, seed, precision)
+        self.root, self.seed, self.precision = root, float(seed), precision
+        self.rows, self.gradients = explanation.rows, explanation.gradients
+        self.steps = by_step(self.rows)
         self.names = names(topo_order(root))
-        self.gradients = {root: float(seed)} | {row.node: row.accumulated for row in self.rows}
         self.position, self.right, self.asked, self.missed = 0, 0, 0, False
 
     @property
@@ -184,10 +190,11 @@ class Practice:
         learner's final ``delta(v) = dL/dv``. One line per name, right or wrong, with the
         chain rule's terms for a wrong one."""
         nodes = {name: node for node, name in self.names.items()}
+        twice = {name for name, n in Counter(self.names.values()).items() if n > 1}
         lines, all_right = [], True
         for name, value in answers.items():
             node = nodes.get(name)
-            if node is None or list(self.names.values()).count(name) > 1:
+            if node is None or name in twice:
                 known = ", ".join(sorted(nodes))
                 why = "no node is" if node is None else "more than one node is"
                 raise KeyError(f"{why} called {name!r}; the names are: {known}")
@@ -206,8 +213,21 @@ class Practice:
             return f"<Practice: done, {self.right} right of {self.asked}>"
         return f"<Practice: {self.question()} (score {self.right} of {self.asked})>"
 
-    def _repr_html_(self) -> str:
-        return f"<p>{html_escape(repr(self)[1:-1])}</p>"
+    def picture(self) -> str:
+        """The SVG of the graph as the question finds it: the gradients known so far, the
+        node passing its gradient on outlined, no edge labels (they would tell)."""
+        asked = self.rows[: self.position]
+        deltas = {self.root: self.seed} | {row.node: row.accumulated for row in asked}
+        active = self.rows[self.position].out if self.position < len(self.rows) else None
+        done = {row.out for row in asked} - {active}
+        return moment_svg(self.root, deltas, active, done, edge_labels=False)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        text = repr(self)
+        bundle = {"text/plain": text}
+        with contextlib.suppress(ValueError, RendererNotFoundError, RenderError):
+            bundle["text/html"] = f"<p>{html_escape(text[1:-1])}</p>{self.picture()}"
+        return bundle
 
 
 def practice(root: Value, seed: float = 1.0, precision: int = 4) -> Practice:

@@ -28,7 +28,7 @@ from autograd.viz.explain import (
     Explanation,
     Row,
     arithmetic,
-    backward_steps_rows,
+    by_step,
     seed_caption,
     step_caption,
 )
@@ -119,8 +119,8 @@ def stepper_data(
     final = explanation.gradients
     nodes = {c[1]: c[2] for n in order if (c := picture.node_change(n, final.get(n)))}
     initial = [c for n in order if (c := picture.node_change(n, None))]
-    by_step = backward_steps_rows(root, seed)
-    for rows in by_step:
+    steps_rows = by_step(explanation.rows)
+    for rows in steps_rows:
         for position, row in enumerate(rows):
             edge = picture.edge(row, position)
             if edge is not None and edge in picture.labelled:
@@ -132,7 +132,7 @@ def stepper_data(
         "active": scene.item(root), "op": None, "edges": [], "targets": [],
         "changes": [seed_change] if seed_change else [], "rows": [], "questions": [],
     }]  # fmt: skip
-    steps += [_step(picture, rows, explanation) for rows in by_step]
+    steps += [_step(picture, rows, explanation) for rows in steps_rows]
     start = picture.svg.find("<svg")
     return picture.svg[start:], {"nodes": nodes, "initial": initial, "steps": steps}
 
