@@ -68,8 +68,12 @@ def test_right_and_wrong_answers_the_score_and_reveal(
     assert len(asking(visit)) == 2
     answer(visit, "0.5", "0.5000")
     assert score(visit) == "Score: 2 right of 3"
+    visit.page.eval_on_selector(".cr-stepper", "s => s.dataset.interval = '40'")
+    visit.click("play")  # Play, the slider and Step stop at the first unanswered step too
+    visit.wait_for_step(3)
+    visit.page.wait_for_timeout(300)
+    assert visit.page.locator(".cr-stepper").get_attribute("data-playing") == "no"
     visit.click("step")
-    visit.click("step")  # the play or slider stop at the first unanswered step too
     assert visit.state()[0] == 3
     visit.page.locator(".cr-slider").fill("5")
     assert visit.state()[0] == 3

@@ -101,7 +101,11 @@ def _value_text(node: Value, grad: float | None, precision: int) -> str:
 
 
 def stepper_data(
-    root: Value, seed: float, options: dict[str, Any], timeout: float | None = RENDER_TIMEOUT
+    root: Value,
+    seed: float,
+    options: dict[str, Any],
+    timeout: float | None = RENDER_TIMEOUT,
+    practice: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """The SVG (without its XML prologue) and what the page's script needs, by SVG id (``n3`` a
     value, ``n3op`` its op, ``g0`` a group box, ``e5`` an edge): ``nodes``, the text each box
@@ -110,9 +114,9 @@ def stepper_data(
     step 0 seeds the output, step k is the k-th node to pass its gradient on, with its changes,
     what to highlight, a caption, its rows of the explain() table and the questions practice
     mode asks. A change is ``[kind, id, text, fill]``: kind ``n`` (a box: gradient text and
-    fill) or ``e`` (an edge label). The layout is stopped after ``timeout`` seconds."""
+    fill) or ``e`` (an edge label). The layout is stopped after ``timeout`` seconds; in
+    ``practice`` mode no edge label gives a local derivative away before its step."""
     options = {"edge_labels": True, **options}
-    practice = bool(options.pop("practice", False))
     explanation = Explanation(root, seed, options.get("precision", 4))
     picture = _Picture(root, explanation, options, timeout)
     scene, order, p = picture.scene, picture.scene.order, picture.precision
@@ -189,7 +193,7 @@ def stepper_section(
     :func:`autograd.viz.to_dot` (``group_by=4`` draws an MLP one box per neuron); edge labels
     are on unless ``edge_labels=False``. ``practice``: each step asks for the gradients it
     gives before it shows them (see :func:`page`). ``timeout``: seconds the layout may take."""
-    svg, data = stepper_data(root, seed, {**options, "practice": practice}, timeout)
+    svg, data = stepper_data(root, seed, options, timeout, practice)
     last = len(data["steps"]) - 1
     buttons = "".join(
         f'<button type="button" data-action="{action}">{text}</button>' for action, text in BUTTONS

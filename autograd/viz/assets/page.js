@@ -230,7 +230,7 @@
       if (current >= last) show(0);
       timer = setInterval(function () {
         show(current + 1);
-        if (current >= last) pause();
+        if (current >= last || section.dataset.asking === "yes") pause(); // or wait for answers
       }, Number(section.dataset.interval || 900));
       section.dataset.playing = "yes";
     }
