@@ -130,6 +130,15 @@ def _dot(*xs: float) -> float:
     return sum(map(mul, xs[:n], xs[n : 2 * n]), xs[-1] if len(xs) % 2 else 0.0)
 
 
+def _logsumexp(*xs: float) -> float:
+    # m + log sum_i e^(x_i - m) with m = max x: every exponent is <= 0, so nothing overflows,
+    # and the largest term is e^0 = 1, so the logarithm never sees 0
+    m = max(xs)
+    if m - m != 0.0:  # m is inf or NaN: log sum e^x is m (inf), -inf, or NaN
+        return m if all(x == x for x in xs) else math.nan
+    return m + math.log(math.fsum([math.exp(x - m) for x in xs]))
+
+
 def _dot_rule(out: Any, *xs: Any) -> tuple[Any, ...]:
     n = len(xs) // 2  # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
     return (*xs[n : 2 * n], *xs[:n]) + ((1.0,) if len(xs) % 2 else ())
@@ -283,6 +292,10 @@ ROWS = (
     Op("dot", _dot, _dot_rule, _dot_symbolic,
        "b + sum_i w_i x_i as one node (a neuron's z); d/dw_i = x_i, d/dx_i = w_i, d/db = 1",
        arity=None),
+    Op("logsumexp", _logsumexp, lambda out, *xs: tuple(exp(x - out) for x in xs),
+       lambda sp, *xs: sp.log(sp.Add(*(sp.exp(x) for x in xs))),
+       "log sum_i e^(x_i) as one node, never overflowing; d/dx_i = e^(x_i - out), the softmax",
+       arity=None, domain=((-30.0, 30.0),)),
 )
 # fmt: on
 OPS: dict[str, Op] = {op.name: op for op in ROWS}

@@ -282,6 +282,14 @@ def dot(
     return apply(OPS["dot"], *terms)
 
 
+def logsumexp(terms: Sequence[Value | Number]) -> Value:
+    """log sum_i e^(x_i) as one node, computed without overflow; its partials are the
+    softmax, d/dx_i = e^(x_i - out)."""
+    if not terms:
+        raise ValueError("logsumexp needs at least one term, got none")
+    return apply(OPS["logsumexp"], *terms)
+
+
 _new = object.__new__
 ADD, SUB, MUL, DIV, NEG, POW = (OPS[n] for n in ("add", "sub", "mul", "div", "neg", "pow"))
 ADDC, SUBC, RSUBC, MULC, DIVC, RDIVC, POWC = (

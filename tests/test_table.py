@@ -45,8 +45,8 @@ def python_form(op: Op) -> str:
         if op.default is not None:
             names = [f"[{name}]" for name in names]
         return f"x.{op.method}({', '.join(['y'][: (op.arity or 1) - 1] + names)})"
-    if op.name in ("sum", "dot"):
-        return "vsum(xs)" if op.name == "sum" else "dot(ws, xs, b)"
+    if op.arity is None:
+        return {"sum": "vsum(xs)", "dot": "dot(ws, xs, b)"}.get(op.name, f"{op.name}(xs)")
     if op.symbol.startswith("c "):
         return f"c {op.symbol[2:]} x"
     if op.arity == 2 or op.params:
