@@ -1,11 +1,11 @@
 """Pictures of computation graphs: DOT text, ``graphviz`` objects and image files; the backward
-pass as a table (:func:`explain`), a notebook stepper (:func:`backward_steps`) and a page
-(:func:`page`).
+pass as a table (:func:`explain`), a notebook stepper (:func:`backward_steps`, and
+:func:`practice`, which asks before it tells) and a page (:func:`page`).
 
 The package's files: ``style`` (numbers, colours, text of one box), ``groups`` (collapsing
 nodes into boxes), ``picture`` (the DOT text), ``renderer`` (running Graphviz, its errors),
-``explain`` (the backward pass's rows and table), ``stepper`` (a picture per step, for a
-notebook) and ``webpage`` (the self-contained page).
+``explain`` (the backward pass's rows and table), ``stepper`` (a picture per step and
+practice, for a notebook) and ``webpage`` (the self-contained page).
 
 >>> from autograd import Value
 >>> from autograd.viz import render

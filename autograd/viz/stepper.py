@@ -2,7 +2,9 @@
 
 Step 0 shows the seed ``delta(L) = 1``; step k shows the k-th node to pass its gradient on,
 outlined, its input edges labelled ``local x upstream = contribution``, and every gradient
-known so far (``?`` where the chain rule has not arrived yet). No ``.grad`` is touched.
+known so far (``?`` where the chain rule has not arrived yet). :func:`practice` asks before
+it tells: each step's gradients are questions, checked against the chain rule. No ``.grad``
+is touched.
 """
 
 from __future__ import annotations
