@@ -23,7 +23,7 @@ FILES = {
     "curves.png": "loss and accuracy per epoch, training and test",
     "boundary.png": "the decision boundary over the data",
     "model.json": "the trained model (nn.load reads it)",
-    "neuron.svg": "one neuron's graph after backward of the loss (its DOT source: neuron.dot)",
+    "neuron.svg": "one neuron's part of the loss's backward pass (its DOT source: neuron.dot)",
     "report.html": "all of it on one page, with the neuron's backward pass step by step",
     "metrics.json": "the settings and the numbers",
 }

@@ -2,7 +2,7 @@
 
 Writes into the output folder (``chainrule-out/``): ``curves.png`` (loss and accuracy per
 epoch), ``boundary.png`` (the decision boundary), ``model.json`` (``nn.load`` reads it),
-``neuron.svg`` with ``neuron.dot`` (one neuron's graph after backward of the loss),
+``neuron.svg`` with ``neuron.dot`` (one neuron's part of the loss's backward pass),
 ``report.html`` (all of it on one page, with that neuron's backward pass to step through in a
 browser) and ``metrics.json`` (settings and numbers). The same settings and seed give the same
 numbers and files; only ``metrics.json``'s ``seconds`` differ between runs.
