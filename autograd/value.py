@@ -114,7 +114,8 @@ def apply(op: Op, *args: Value | Number, param: object = None) -> Value:
     except TypeError:  # numbers among them: they become leaves
         parents = tuple(map(_lift, args))
         xs = list(map(data_of, parents))
-    number = param if param is None or type(param) is float else _as_param(param, op)
+    plain = type(param) is float or (param is None and not op.params)
+    number = param if plain else _as_param(param, op)  # x + None names NoneType
     try:
         out = op.forward_at(xs, number)
         if out - out != 0.0 and _all_finite(xs, number):  # out is inf or NaN
