@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ContextDecorator
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from autograd.backprop import backpropagate, data_of, local_partials
+from autograd.by_hand import row_for
 from autograd.ops import OPS, ROWS, Op
 
 Number = int | float
@@ -114,8 +115,9 @@ def apply(op: Op, *args: Value | Number, param: object = None) -> Value:
     except TypeError:  # numbers among them: they become leaves
         parents = tuple(map(_lift, args))
         xs = list(map(data_of, parents))
-    plain = type(param) is float or (param is None and not op.params)
-    number = param if plain else _as_param(param, op)  # x + None names NoneType
+    if param is None and op.params:  # x + None: the error names NoneType
+        _as_param(param, op)
+    number = param if param is None or type(param) is float else _as_param(param, op)
     try:
         out = op.forward_at(xs, number)
         if out - out != 0.0 and _all_finite(xs, number):  # out is inf or NaN
@@ -148,11 +150,35 @@ class Value:
     parents: tuple[Value, ...]
     param: Param | None
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(
+        self, data: Number, _children: Iterable[Value] = (), _op: str = "", label: str = ""
+    ) -> None:
         self.data = data if type(data) is float else _as_float(data, "Value")
         self.grad = 0.0
         self.label = label
         self.parents, self.op, self.param = (), None, None
+        if _children or _op:  # the micrograd lecture's node made by hand: autograd/by_hand.py
+            op, parents, param = row_for(_op, _children, self.data)
+            node = apply(op, *parents, param=param)  # a leaf inside no_grad(), as ever
+            self.data, self.parents = node.data, node.parents
+            self.op, self.param = node.op, node.param
+
+    @property
+    def _prev(self) -> frozenset[Value]:
+        """The parents as a set: the micrograd lecture's name (``parents`` keeps order and
+        repeats, ``(a, a)`` for ``a + a``)."""
+        return frozenset(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """The op's symbol (``"+"``, ``"tanh"``; ``""`` for a leaf): the lecture's ``_op``."""
+        return "" if self.op is None else self.op.label
+
+    def _backward(self) -> None:
+        """One node's chain-rule step, the lecture's ``_backward``: for each parent,
+        ``parent.grad += d self / d parent * self.grad``."""
+        for parent, local in zip(self.parents, local_partials(self), strict=True):
+            parent.grad += local * self.grad
 
     @property
     def partials(self) -> tuple[float, ...]:
