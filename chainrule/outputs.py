@@ -17,7 +17,7 @@ from chainrule.report import write_neuron_picture, write_report
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from chainrule.train_command import Run
+    from chainrule.run import Run
 
 FILES = {
     "curves.png": "loss and accuracy per epoch, training and test",

@@ -22,7 +22,7 @@ from autograd.viz.webpage import html_document, stepper_section
 from chainrule.options import percent
 
 if TYPE_CHECKING:
-    from chainrule.train_command import Run
+    from chainrule.run import Run
 
 
 def neuron_output(root: Value, prefix: str) -> Value:

@@ -14,7 +14,6 @@ import argparse
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from chainrule.options import (
     writable_file,
 )
 from chainrule.outputs import FILES, summary, write_outputs
+from chainrule.run import Run
 from nn.data import (
     Dataset,
     make_blobs,
@@ -136,25 +136,6 @@ def add_train_command(commands: Any) -> None:
         help="run every step on the engine instead of the compiled replay (same numbers)",
     )
     train.set_defaults(run=run_train)
-
-
-@dataclass
-class Run:
-    """A training run's data, model and results."""
-
-    args: argparse.Namespace
-    X_train: list[list[float]]
-    X_test: list[list[float]]
-    y_train: list[Any]
-    y_test: list[Any]
-    model: nn.MLP
-    threshold: float  # an output above it predicts class 1
-    lr: float
-    loss: Callable[..., Any]  # outputs, targets -> the loss Value
-    history: nn.History = field(default_factory=nn.History)
-    test_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float | None] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 def run_train(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from nn import data, init, losses, optim, schedules
 from nn.batchnorm import BatchNorm
 from nn.data import batches, train_test_split
 from nn.divergence import DivergenceError
+from nn.history import History
 from nn.io import ModelFileError, load, save
 from nn.layers import MLP, Dropout, Layer, Neuron
 from nn.losses import (
@@ -33,7 +34,7 @@ from nn.schedules import CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR
 from nn.softmax import log_softmax, softmax
 from nn.torch_bridge import to_torch
 from nn.torch_import import from_torch
-from nn.train import History, fit
+from nn.train import fit
 
 __all__ = [
     "MLP",

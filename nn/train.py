@@ -13,13 +13,13 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value
 from nn.compiled import CompiledObjective, warn_engine, why_not_compiled
 from nn.data import batches
 from nn.divergence import DivergenceError, Diverging, Watch
+from nn.history import History
 from nn.inputs import check_samples
 from nn.layers import MLP
 from nn.losses import LossFn, l1_penalty, l2_penalty, mse_loss
@@ -30,28 +30,6 @@ from nn.schedules import Schedule
 
 Callback = Callable[[int, "History"], Any]
 Batches = Iterable[tuple[list[Any], list[Any]]]
-
-
-@dataclass
-class History:
-    """Per-epoch records: the loss (batch losses averaged, weighted by batch size), accuracy
-    on the examples as seen during the epoch (None for regression targets), learning rate,
-    gradient norm ||g|| and per-layer gradient norms (means over the epoch's batches, before
-    clipping) and wall-clock seconds. ``stopped`` says why training ended: ``"tol"``,
-    ``"max_epochs"``, ``"callback"``, or ``"diverged"`` (in ``DivergenceError.history``)."""
-
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float | None] = field(default_factory=list)
-    lr: list[float] = field(default_factory=list)
-    grad_norm: list[float] = field(default_factory=list)
-    layer_grad_norms: list[list[float]] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-    stopped: str = ""
-
-    @property
-    def epochs(self) -> int:
-        """How many epochs ran."""
-        return len(self.loss)
 
 
 def _is_weight(name: str) -> bool:

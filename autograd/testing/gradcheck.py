@@ -26,8 +26,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.functional import grad
+from autograd.grad_mode import no_grad
 from autograd.testing.kinks import kink_at
-from autograd.value import Value, no_grad
+from autograd.value import Value
 
 Function = Callable[..., Any]
 Tolerances = tuple[float, float]  # (atol, rtol)
