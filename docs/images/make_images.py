@@ -44,6 +44,20 @@ def neuron_in(loss: Value) -> Value:
     return next(a for a in outputs if a.grad and a.data > 0)  # active, so gradients flow
 
 
+def digits_mistakes() -> Path:
+    """The test digits ``chainrule train --dataset digits`` gets wrong (README's picture)."""
+    import shutil
+    import tempfile
+
+    from chainrule.cli import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        assert main(["train", "--dataset", "digits", "--quiet", "--out", folder]) == 0
+        target = HERE / "digits_mistakes.png"
+        shutil.copyfile(Path(folder) / "mistakes.png", target)
+    return shrink(target)
+
+
 def shrink(path: Path) -> Path:
     """Rewrite a PNG with a 128-colour palette: a third of the size, no visible change for
     flat-coloured diagrams."""
@@ -62,3 +76,4 @@ if __name__ == "__main__":
     print(shrink(render(loss, HERE / "mlp_grouped.png", group_by=4)))
     a = neuron_in(loss)  # drawn alone: what flows through it, the caption gives the rest
     print(shrink(render(a, HERE / "neuron_cut_out.png", edge_labels=True, seed=a.grad)))
+    print(digits_mistakes())
