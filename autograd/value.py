@@ -113,6 +113,10 @@ class Value(LectureNames):
         op = f", op={self.op.name!r}" if self.op is not None else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats the data; an empty spec gives the repr."""
+        return format(self.data, spec) if spec else repr(self)
+
     # The operators. A number beside a Value is the node's param (rows addc, rsubc, mulc, ...),
     # as PyTorch keeps a Python scalar, so a constant is never a leaf with a gradient.
     def __add__(self, other: Value | Number) -> Value:

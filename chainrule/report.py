@@ -18,6 +18,7 @@ from autograd import Value, no_grad
 from autograd.files import write_atomically
 from autograd.graph import topo_order
 from autograd.viz.webpage import html_document, stepper_section
+from chainrule.classes import classes
 from chainrule.options import percent
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def neuron_in_the_loss(run: Run) -> tuple[Value, list[float]]:
         active = [k for k, x in enumerate(run.X_train) if neuron(x).data > 0.0]
     k = (active or [0])[0]
     point = run.X_train[k]
-    inputs = [Value(point[0], label="x1"), Value(point[1], label="x2")]
+    inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(point)]
     loss = run.loss([run.model(inputs)], [run.y_train[k]])
     loss.label = "L"
     run.model.zero_grad()  # the weights still hold the last batch's dL/dw
@@ -72,9 +73,19 @@ def _numbers(run: Run) -> list[tuple[str, str]]:
         ("training accuracy", percent(history.accuracy[-1])),
         ("test loss", f"{run.test_loss[-1]:.4g}"),
         ("test accuracy", percent(run.test_accuracy[-1])),
+        *_per_class(run),
         ("epochs", f"{history.epochs} (stopped: {history.stopped})"),
         ("points", f"{len(run.X_train)} training, {len(run.X_test)} test"),
         ("training time", f"{run.seconds:.1f} s"),
+    ]
+
+
+def _per_class(run: Run) -> list[tuple[str, str]]:
+    shares = classes(run).per_class
+    if len(shares) <= 2:
+        return []
+    return [
+        ("test accuracy per class", ", ".join(f"{k}: {percent(a)}" for k, a in enumerate(shares)))
     ]
 
 
@@ -92,18 +103,19 @@ def _model(run: Run) -> str:
             f"{len(model.parameters())} parameters</pre>\n{_table(layers + settings)}")  # fmt: skip
 
 
-def write_report(run: Run, out: Path, path: Path) -> Path:
-    """The report page at ``path``, with the PNGs already written into ``out`` inlined."""
+def write_report(run: Run, out: Path, path: Path, pictures: dict[str, str]) -> Path:
+    """The report page at ``path``, with the PNGs already written into ``out`` inlined
+    (``pictures``: file name -> what it shows)."""
     a, point = neuron_in_the_loss(run)
-    where = ", ".join(f"x{i + 1} = {x:.4g}" for i, x in enumerate(point))
+    where = ", ".join(f"x{i + 1} = {x:.4g}" for i, x in enumerate(point[:4]))
+    where += f", ... ({len(point)} inputs)" if len(point) > 4 else ""
     name = a.label.rpartition(".")[0]
     title = f"{run.model!r} on {run.args.dataset}"
     body = f"""<h1>chainrule train: {escape(title)}</h1>
 <h2>How it went</h2>
 {_table(_numbers(run))}
 <div class="cr-report-grid">
-{_png(out / "curves.png", "loss and accuracy per epoch")}
-{_png(out / "boundary.png", "the decision boundary")}
+{"".join(_png(out / name, alt) for name, alt in pictures.items())}
 </div>
 <h2>The model</h2>
 {_model(run)}

@@ -10,6 +10,17 @@ from typing import Any
 import nn
 
 
+@dataclass(frozen=True)
+class TestClasses:
+    """The test set's true and predicted classes, ``confusion[t][p]`` and per-class accuracy
+    (``chainrule.classes`` computes them)."""
+
+    truths: list[int]
+    predictions: list[int]
+    confusion: list[list[int]]
+    per_class: list[float | None]
+
+
 @dataclass
 class Run:
     """A training run's data, model and results."""
@@ -27,3 +38,4 @@ class Run:
     test_loss: list[float] = field(default_factory=list)
     test_accuracy: list[float | None] = field(default_factory=list)
     seconds: float = 0.0
+    test_classes: TestClasses | None = None  # once computed

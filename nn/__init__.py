@@ -29,6 +29,7 @@ from nn.losses import (
 from nn.metrics import evaluate
 from nn.module import Module
 from nn.optim import SGD, Adam, AdamW, RMSprop, clip_grad_norm, clip_grad_value
+from nn.predict import predict
 from nn.restarts import Restarts, Run, random_restarts
 from nn.schedules import CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR
 from nn.softmax import log_softmax, softmax
@@ -75,6 +76,7 @@ __all__ = [
     "losses",
     "mse_loss",
     "optim",
+    "predict",
     "random_restarts",
     "save",
     "schedules",

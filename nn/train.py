@@ -20,7 +20,7 @@ from nn.compiled import CompiledObjective, warn_engine, why_not_compiled
 from nn.data import batches
 from nn.divergence import DivergenceError, Diverging, Watch
 from nn.history import History
-from nn.inputs import check_samples
+from nn.inputs import Data, check_samples
 from nn.layers import MLP
 from nn.losses import LossFn, l1_penalty, l2_penalty, mse_loss
 from nn.metrics import count_correct
@@ -140,8 +140,8 @@ def _progress_bar(epochs: int, progress: bool | None) -> Any:
 
 def fit(
     model: Module,
-    X: Sequence[Any],  # noqa: N803 (the usual name for the inputs)
-    y: Sequence[Any],
+    X: Data,  # noqa: N803 (the usual name for the inputs)
+    y: Data,
     loss: LossFn = mse_loss,
     optimizer: Optimizer | None = None,
     epochs: int = 100,

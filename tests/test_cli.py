@@ -26,8 +26,8 @@ SCRIPT = Path(sys.executable).parent / "chainrule"
 PNG = b"\x89PNG\r\n\x1a\n"
 NEURON = ("tanh(x*w + b)", "--at", "x=2,w=-3,b=6.88")
 SHORT = ("--samples", "40", "--hidden", "4", "--epochs", "3", "--quiet")
-FILES = {"curves.png", "boundary.png", "model.json", "neuron.svg", "neuron.dot", "report.html",
-         "metrics.json"}  # fmt: skip
+FILES = {"curves.png", "boundary.png", "confusion.png", "model.json", "neuron.svg",
+         "neuron.dot", "report.html", "metrics.json"}  # fmt: skip
 
 
 def chainrule(*args: str, cwd: Path, script: bool = False) -> subprocess.CompletedProcess[str]:

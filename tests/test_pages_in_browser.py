@@ -226,8 +226,8 @@ def test_the_training_report(browser: BrowserContext, tmp_path: Path) -> None:
                  "--out", str(tmp_path)]) == 0  # fmt: skip
     visit = Visit(browser, tmp_path / "report.html")
     sizes = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
-    assert len(sizes) == 2
-    assert min(sizes) > 300  # both PNGs decoded from the page itself
+    assert len(sizes) == 3  # curves, boundary, confusion matrix
+    assert min(sizes) > 300  # every PNG decoded from the page itself
     a_box = visit.state()[1]
     a_grad = visit.grad_shown(a_box)
     assert a_grad != "grad 1"  # the neuron starts from dL/da, not from 1
@@ -244,7 +244,30 @@ def test_the_training_report(browser: BrowserContext, tmp_path: Path) -> None:
     visit.page.screenshot(path=str(shot), full_page=True)
     width, height, colours, inked, _ = non_blank(shot)
     assert width >= 1400
-    assert height > 1500  # numbers, two plots, the model and the stepper
+    assert height > 1500  # numbers, three plots, the model and the stepper
     assert colours > 200
     assert inked > 0.05
+    visit.close()
+
+
+def test_the_digits_report_shows_its_pictures_and_a_64_input_neuron(
+    browser: BrowserContext, tmp_path: Path
+) -> None:
+    assert main(["train", "--dataset", "digits", "--samples", "400", "--epochs", "2",
+                 "--quiet", "--out", str(tmp_path)]) == 0  # fmt: skip
+    visit = Visit(browser, tmp_path / "report.html")
+    alts = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.alt)")
+    assert alts == [
+        "loss and accuracy per epoch, training and test",
+        "true against predicted classes on the test set",
+        "the misclassified test images, true and predicted labels (digits)",
+    ]
+    sizes = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert min(sizes) > 300
+    last = int(visit.page.locator(".cr-slider").get_attribute("max") or 0)
+    visit.click("step", last)
+    weights = [row for row in visit.rows_shown() if ".w." in row[1]]
+    assert len(weights) == 64  # one edge per pixel
+    for row in weights:
+        assert float(row[6]) == pytest.approx(float(row[4]) * float(row[5]), rel=2e-3, abs=1e-9)
     visit.close()

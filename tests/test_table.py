@@ -48,8 +48,9 @@ def python_form(op: Op) -> str:
         if op.default is not None:
             names = [f"[{name}]" for name in names]
         return f"x.{op.method}({', '.join(['y'][: (op.arity or 1) - 1] + names)})"
-    if op.arity is None:
-        return {"sum": "vsum(xs)", "dot": "dot(ws, xs, b)"}.get(op.name, f"{op.name}(xs)")
+    functions = {"sum": "vsum(xs)", "dot": "dot(ws, xs, b)", "bce": "binary_cross_entropy"}
+    if op.name in functions or op.arity is None:
+        return functions.get(op.name, f"{op.name}(xs)")
     other = ["y"] if op.arity == 2 else []
     number = ["k" if op.symbol == "**" and not op.reflected else "c"] if op.params else []
     return op.written(["x", *other], number)

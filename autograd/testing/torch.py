@@ -58,6 +58,12 @@ _NOT_BY_NAME: dict[str, Function] = {
     "sum": lambda *xs: torch.stack(xs).sum(),
     "dot": _dot,
     "logsumexp": lambda *xs: torch.logsumexp(torch.stack(xs), 0),
+    "bce": lambda a, y: (
+        -(
+            y * torch.clamp(torch.log(a), min=-100.0)
+            + (1.0 - y) * torch.clamp(torch.log(1.0 - a), min=-100.0)
+        )
+    ),
 }
 _OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
               "**": operator.pow}  # fmt: skip

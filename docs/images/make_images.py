@@ -35,6 +35,20 @@ def mlp_loss() -> Value:
     return loss
 
 
+def digits_mistakes() -> Path:
+    """The test digits ``chainrule train --dataset digits`` gets wrong (README's picture)."""
+    import shutil
+    import tempfile
+
+    from chainrule.cli import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        assert main(["train", "--dataset", "digits", "--quiet", "--out", folder]) == 0
+        target = HERE / "digits_mistakes.png"
+        shutil.copyfile(Path(folder) / "mistakes.png", target)
+    return shrink(target)
+
+
 def shrink(path: Path) -> Path:
     """Rewrite a PNG with a 128-colour palette: a third of the size, no visible change for
     flat-coloured diagrams."""
@@ -51,3 +65,4 @@ if __name__ == "__main__":
     loss = mlp_loss()
     loss.backward()
     print(shrink(render(loss, HERE / "mlp_grouped.png", group_by=4)))
+    print(digits_mistakes())
