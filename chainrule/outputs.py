@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import nn
 from autograd.files import write_atomically
-from autograd.viz import render
 from chainrule.class_plots import plot_confusion, plot_mistakes
 from chainrule.classes import classes
 from chainrule.datasets import DATASETS
 from chainrule.options import CommandError, percent
 from chainrule.plots import save_png
-from chainrule.report import neuron_in_the_loss, write_report
+from chainrule.report import write_neuron_picture, write_report
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -29,7 +28,7 @@ FILES = {
     "confusion.png": "true against predicted classes on the test set",
     "mistakes.png": "the misclassified test images, true and predicted labels (digits)",
     "model.json": "the trained model (nn.load reads it)",
-    "neuron.svg": "one neuron's graph after backward of the loss (its DOT source: neuron.dot)",
+    "neuron.svg": "one neuron's part of the loss's backward pass (its DOT source: neuron.dot)",
     "report.html": "all of it on one page, with the neuron's backward pass step by step",
     "metrics.json": "the settings and the numbers",
 }
@@ -51,7 +50,7 @@ def write_outputs(run: Run, out: Path) -> None:
         "confusion.png": lambda path: save_png(plot_confusion(classes(run).confusion), path),
         "mistakes.png": lambda path: save_png(_mistakes(run), path),
         "model.json": lambda path: nn.save(run.model, path),
-        "neuron.svg": lambda path: render(neuron_in_the_loss(run)[0], path, edge_labels=True),
+        "neuron.svg": lambda path: write_neuron_picture(run, path),
         "report.html": lambda path: write_report(run, out, path, _pictures(run)),
         "metrics.json": lambda path: write_atomically(path, _json(metrics(run))),
     }

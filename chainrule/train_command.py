@@ -5,7 +5,7 @@ Writes into the output folder (``chainrule-out/``): ``curves.png`` (loss and acc
 epoch), ``boundary.png`` (the decision boundary, for 2-D data), ``confusion.png`` (true
 against predicted classes on the test set), ``mistakes.png`` (for digits: the misclassified
 test images with their true and predicted labels), ``model.json`` (``nn.load`` reads it),
-``neuron.svg`` with ``neuron.dot`` (one neuron's graph after backward of the loss),
+``neuron.svg`` with ``neuron.dot`` (one neuron's part of the loss's backward pass),
 ``report.html`` (all of it on one page, with that neuron's backward pass to step through in a
 browser) and ``metrics.json`` (settings and numbers, per-class accuracy among them). With more
 than two classes the loss is softmax cross-entropy. The same settings and seed give the same

@@ -24,6 +24,7 @@ EXPECTED = [
     "07_your_models_chain_rule.ipynb",
     "08_when_you_outgrow_scalars.ipynb",
     "09_handwritten_digits_from_scalars.ipynb",
+    "10_backprop_by_hand_then_by_the_engine.ipynb",
 ]
 
 

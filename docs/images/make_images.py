@@ -6,6 +6,7 @@ from PIL import Image  # pillow comes with matplotlib in the viz extra
 
 import nn
 from autograd import Value
+from autograd.graph import topo_order
 from autograd.viz import render
 
 HERE = Path(__file__).parent
@@ -33,6 +34,14 @@ def mlp_loss() -> Value:
     loss = (out - 1.0) ** 2
     loss.label = "loss"
     return loss
+
+
+def neuron_in(loss: Value) -> Value:
+    """The first active neuron of the first layer that the loss sends a gradient back to."""
+    outputs = [
+        n for n in topo_order(loss) if n.label.startswith("layers.0.") and n.label[-2:] == ".a"
+    ]
+    return next(a for a in outputs if a.grad and a.data > 0)  # active, so gradients flow
 
 
 def digits_mistakes() -> Path:
@@ -65,4 +74,6 @@ if __name__ == "__main__":
     loss = mlp_loss()
     loss.backward()
     print(shrink(render(loss, HERE / "mlp_grouped.png", group_by=4)))
+    a = neuron_in(loss)  # drawn alone: what flows through it, the caption gives the rest
+    print(shrink(render(a, HERE / "neuron_cut_out.png", edge_labels=True, seed=a.grad)))
     print(digits_mistakes())
