@@ -22,6 +22,8 @@ import nn
 from nn.data import make_moons, train_test_split
 from nn.losses import binary_cross_entropy_with_logits
 
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
+
 SCRIPT = Path(sys.executable).parent / "chainrule"
 PNG = b"\x89PNG\r\n\x1a\n"
 NEURON = ("tanh(x*w + b)", "--at", "x=2,w=-3,b=6.88")

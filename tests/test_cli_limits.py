@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from chainrule.options import BOUNDS
 
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
+
 PYTHON = [sys.executable, "-m", "chainrule"]
 HANG = 120  # seconds: a run this long is a hang, not a slow machine
 SMALL = ("--samples", "16", "--hidden", "3", "--epochs", "2", "--quiet")

@@ -23,6 +23,8 @@ from autograd.viz import page
 from autograd.viz.explain import explain
 from chainrule.cli import main
 
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
+
 CHROMIUM = os.environ.get("CHAINRULE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update",
