@@ -10,7 +10,7 @@ from autograd.compiler import compile_step
 from autograd.functional import grad, hessian, hvp, jacobian, jvp, value_and_grad
 from autograd.ops import OPS, Op
 from autograd.testing.gradcheck import GradcheckError, gradcheck, gradgradcheck, numeric_grad
-from autograd.value import Value, apply, dot, is_grad_enabled, no_grad, vsum
+from autograd.value import Value, apply, dot, is_grad_enabled, logsumexp, no_grad, vsum
 
 __all__ = [
     "OPS",
@@ -28,6 +28,7 @@ __all__ = [
     "is_grad_enabled",
     "jacobian",
     "jvp",
+    "logsumexp",
     "no_grad",
     "numeric_grad",
     "value_and_grad",

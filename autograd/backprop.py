@@ -30,17 +30,19 @@ EdgeHook = Callable[["Value", "Value", Any, Any, Any, Any], None]
 def local_partials(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     """``d node / d parent`` for each parent, from the op's rule: on floats, or on Values
     (whose graph can be differentiated again) when ``on_values``."""
-    op = node._op
+    op = node.op
     if op is None:
         return ()
-    out, xs = (node, node.parents) if on_values else (node.data, map(data_of, node.parents))
-    return op.rule(out, *xs) if node.param is None else op.rule(out, *xs, node.param)
+    if on_values:
+        return op.partials_at(node, node.parents, node.param)
+    return op.partials_at(node.data, map(data_of, node.parents), node.param)
 
 
 def backward_error(node: Value, err: Exception) -> Exception:
     """The error for a rule that failed during a backward pass, naming the node."""
     args = ", ".join(repr(p.data) for p in node.parents)
-    return type(err)(f"backward through {node.op}({args}): the derivative is undefined ({err})")
+    name = "" if node.op is None else node.op.name
+    return type(err)(f"backward through {name}({args}): the derivative is undefined ({err})")
 
 
 def backpropagate(

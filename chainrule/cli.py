@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from autograd import GradcheckError
-from autograd.viz._render import RendererNotFoundError, RenderError
+from autograd.viz import RendererNotFoundError, RenderError
 from chainrule import __version__
 from chainrule.expr import ExpressionError
 from chainrule.expr_commands import add_check_command, add_graph_command

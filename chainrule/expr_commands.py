@@ -15,8 +15,7 @@ from typing import Any
 
 from autograd import GradcheckError, Value, gradcheck, numeric_grad
 from autograd.functional import grad
-from autograd.viz import page, render
-from autograd.viz.explain import explain
+from autograd.viz import explain, page, render
 from chainrule.exact import exact_derivatives
 from chainrule.expr import CALLABLE, Node, build, parse, to_function
 from chainrule.options import (

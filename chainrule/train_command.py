@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import nn
-from autograd.viz._render import find_renderer
+from autograd.viz import find_renderer
 from chainrule.options import (
     BOUNDS,
     TRAIN_EXAMPLE,

@@ -30,6 +30,7 @@ from nn.module import Module
 from nn.optim import SGD, Adam, AdamW, RMSprop, clip_grad_norm, clip_grad_value
 from nn.restarts import Restarts, Run, random_restarts
 from nn.schedules import CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR
+from nn.softmax import log_softmax, softmax
 from nn.torch_bridge import to_torch
 from nn.torch_import import from_torch
 from nn.train import History, fit
@@ -69,12 +70,14 @@ __all__ = [
     "l1_penalty",
     "l2_penalty",
     "load",
+    "log_softmax",
     "losses",
     "mse_loss",
     "optim",
     "random_restarts",
     "save",
     "schedules",
+    "softmax",
     "squared_error",
     "to_torch",
     "train_test_split",

@@ -6,16 +6,18 @@ inputs beside the examples, and replayed on floats, with the same numbers as the
 for bit. Models whose training-mode graph depends on more than the inputs are left to the
 engine: dropout draws a new mask every step and batch norm updates its running statistics.
 A loss that reads numbers while building its graph (binary cross-entropy on probabilities
-clamps its logarithm, cross-entropy shifts by the largest logit) is detected by the trace
-and runs on the engine too.
+clamps its logarithm) is detected by the trace and runs on the engine too; every other
+built-in loss compiles, cross-entropy included (its ``logsumexp`` is one row of the table).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value, compile_step, no_grad
+from autograd.compiler import EagerFallbackWarning
 from nn.batchnorm import BatchNorm
 from nn.layers import Dropout
 from nn.losses import LossFn
@@ -25,18 +27,27 @@ Objective = Callable[[list[Any], list[Any]], tuple[Value, list[Any]]]
 
 
 def why_not_compiled(model: Module, loss: LossFn | None = None) -> str:
-    """Why the model's training step cannot be compiled, or ``""`` when it can. The trace
-    gives the loss its targets as Values: nn's own losses treat them as numbers do, but a loss
-    of your own might compare them (``y == 1`` is never true of a Value), so it runs on the
-    engine."""
-    if loss is not None and getattr(loss, "__module__", None) != "nn.losses":
-        return f"the loss {getattr(loss, '__name__', repr(loss))} is not one of nn.losses"
+    """Why the model's training step cannot be compiled, or ``""`` when nothing in the model
+    stops it. Any loss may be tried: the trace gives it the targets as Values, and a loss that
+    reads a number (``.data``) or treats a Value target otherwise than a number (``y == 1``)
+    is caught on the first batch and left to the engine (``fit`` warns, naming why)."""
     for name, module in model.named_modules():
+        where = f" {name}" if name else ""
         if module.training and isinstance(module, Dropout) and module.p > 0.0:
-            return f"dropout {name or ''} draws a new mask every step".replace("  ", " ")
+            return f"dropout{where} draws a new mask every step (call model.eval() to compile)"
         if module.training and isinstance(module, BatchNorm):
-            return f"batch norm {name or ''} updates its running statistics".replace("  ", " ")
+            return f"batch norm{where} updates its running statistics every step"
     return ""
+
+
+def warn_engine(why: str) -> None:
+    """The one warning ``fit(compile=True)`` gives when it trains on the engine instead."""
+    warnings.warn(
+        f"fit trains on the engine, not compiled (the same numbers, more slowly): {why}; "
+        "fit(compile=False) says you meant it",
+        EagerFallbackWarning,
+        stacklevel=4,
+    )
 
 
 class CompiledObjective:
@@ -53,6 +64,16 @@ class CompiledObjective:
             out = self.model(X[0])
         blank = Value(0.0) if isinstance(out, Value) else [Value(0.0) for _ in out]
         loss([blank] * len(y), y)
+
+    def fallback(self) -> str:
+        """Why the step gave up and runs the engine, with what to do about it; ``""`` while
+        it compiles."""
+        why = self.step.eager_only
+        if not why:
+            return ""
+        by_numbers = "reads .data" in why or "are numbers" in why
+        fix = "write it with Value operations only (no .data, no if on a number)"
+        return f"{why}; to compile, {fix if by_numbers else 'report it as a bug'}"
 
     def run(self, xb: list[Any], yb: list[Any]) -> tuple[float, list[Any]]:
         """Zero the gradients, run the batch, add its gradients into ``.grad``; the loss and

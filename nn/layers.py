@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from autograd import Value, dot
 from nn.batchnorm import BatchNorm
 from nn.init import Initializer, get_initializer
-from nn.inputs import check_sample
+from nn.inputs import check_sample, plain
 from nn.module import Module
 from nn.residual import add_input, check_residual_widths
 
@@ -137,6 +137,8 @@ class Layer(Module):
     def _inputs(self, x: Input) -> Sequence[Value]:
         """``x`` as Values: numbers become leaves once, shared by all the layer's neurons
         (not once per neuron); a bare number or a wrong width is an error naming the layer."""
+        if not isinstance(x, Sequence):
+            x = plain(x)  # a numpy row
         if not isinstance(x, Sequence) or len(x) != self.nin:
             check_sample(x, self.nin, f"layer {self._name}" if self._name else "layer")  # raises
         if all(isinstance(v, Value) for v in x):

@@ -2,7 +2,8 @@
 
 Each loss takes a batch: ``outputs`` (one model output per example: a Value, or a list of
 Values for several outputs) and ``targets`` (a number or a list of numbers per example; a
-class index for ``cross_entropy``). ``reduction`` is ``"mean"`` (over examples) or ``"sum"``.
+class index or a row of probabilities for ``cross_entropy``, see ``nn.softmax``). Targets may be
+numpy arrays. ``reduction`` is ``"mean"`` (over examples) or ``"sum"``.
 Sums are single ``vsum`` nodes, so the graph stays shallow.
 """
 
@@ -10,9 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
-from autograd import Value, vsum
+from autograd import Value, dot, logsumexp, vsum
+from nn.inputs import plain
+from nn.softmax import class_row, logits_of
+from nn.softmax import log_softmax as log_softmax  # beside the losses too, where they were
+from nn.softmax import softmax as softmax
 
 Target = float | Sequence[float]
 Outputs = Sequence[Value | Sequence[Value]]
@@ -24,10 +29,12 @@ Pair = tuple[Value, Value | float]  # a target is a Value while a compiled step 
 
 def _pairs(outputs: Outputs, targets: Sequence[Target], loss: str) -> list[Pair]:
     """``(a, y)`` for every output unit of every example, checking the shapes agree, the
-    outputs are Values and the targets finite numbers."""
+    outputs are Values and the targets finite numbers (lists or arrays)."""
+    targets = plain(targets)
     _same_length(outputs, targets, loss)
     pairs: list[Pair] = []
     for i, (out, target) in enumerate(zip(outputs, targets, strict=True)):
+        target = plain(target)
         outs = [out] if isinstance(out, Value) else _listed(out, loss, "output", i)
         single = _is_number(target) or isinstance(target, Value)
         ys = [target] if single else _listed(target, loss, "target", i)
@@ -152,39 +159,31 @@ def hinge_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "me
     return _reduce([(1.0 - y * s).relu() for s, y in pairs], len(outputs), reduction)
 
 
-def logsumexp(logits: Sequence[Value]) -> Value:
-    """log sum_j e^(z_j), computed as m + log sum_j e^(z_j - m) with m = max z so no
-    exponential overflows."""
-    m = max(z.data for z in logits)
-    return vsum([(z - m).exp() for z in logits]).log() + m
-
-
-def log_softmax(logits: Sequence[Value]) -> list[Value]:
-    """log p_k = z_k - logsumexp(z)."""
-    lse = logsumexp(logits)
-    return [z - lse for z in logits]
-
-
 def cross_entropy(
-    outputs: Sequence[Sequence[Value]], targets: Sequence[int], reduction: str = "mean"
+    outputs: Sequence[Sequence[Value]],
+    targets: Any,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
 ) -> Value:
-    """Softmax cross-entropy over several outputs: L = -log softmax(z)_y for class index y."""
+    """Softmax cross-entropy: L = logsumexp(z) - sum_k t_k z_k = -sum_k t_k log softmax(z)_k.
+
+    ``targets`` holds, per example, a class index or a row of probabilities (one-hot or soft;
+    a list or an array). ``label_smoothing`` eps mixes each row with the uniform one,
+    t <- (1 - eps) t + eps / K, as PyTorch does; dL/dz_k = softmax(z)_k - t_k.
+    """
+    targets = plain(targets)
     _same_length(outputs, targets, "cross_entropy")
+    eps = plain(label_smoothing)
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 <= eps <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be a number in [0, 1], got "
+                         f"{label_smoothing!r}")  # fmt: skip
     terms = []
-    for i, (logits, y) in enumerate(zip(outputs, targets, strict=True)):
-        if isinstance(logits, Value):
-            raise ValueError(
-                f"cross_entropy: example {i} has one output: cross_entropy needs one logit per "
-                "class (a model with several outputs); for two classes and one output use "
-                "binary_cross_entropy_with_logits"
-            )
-        logits = _listed(logits, "cross_entropy", "output", i)  # type: ignore[assignment]
-        if type(y) is not int or not 0 <= y < len(logits):
-            raise ValueError(
-                f"cross_entropy: example {i} has {len(logits)} logits and class {y!r}: classes "
-                f"are the ints 0 to {len(logits) - 1}"
-            )
-        terms.append(logsumexp(logits) - logits[y])
+    for i, (out, target) in enumerate(zip(outputs, targets, strict=True)):
+        z = logits_of(out, i)
+        t = class_row(target, len(z), i)
+        if eps:
+            t = [tk * (1.0 - eps) + eps / len(z) for tk in t]
+        terms.append(logsumexp(z) - dot(t, z))
     return _reduce(terms, len(outputs), reduction)
 
 

@@ -9,36 +9,30 @@ from autograd import Value, no_grad
 from nn.inputs import check_samples
 from nn.losses import LossFn, binary_cross_entropy_with_logits, mse_loss
 from nn.module import Module
+from nn.predict import predicted_class, target_class
 
 # Losses on logits decide at 0; otherwise the threshold is midway between the two labels.
 _THRESHOLDS: dict[Callable[..., Value], float] = {binary_cross_entropy_with_logits: 0.0}
 
 
-def _as_list(out: Value | Sequence[Value]) -> list[Value]:
-    return [out] if isinstance(out, Value) else list(out)
-
-
-def argmax(values: Sequence[Value]) -> int:
-    """The index of the largest output: the predicted class."""
-    return max(range(len(values)), key=lambda k: values[k].data)
-
-
 def count_correct(outputs: Sequence[Any], targets: Sequence[Any], loss: LossFn) -> int | None:
-    """How many outputs predict their target: argmax for several outputs (class indices); for
+    """How many outputs predict their target's class (``nn.predict``'s rule): the argmax for
+    several outputs, against a class index or the argmax of a one-hot or probability row; for
     one output with labels {0, 1} or {-1, +1}, the output above a threshold (0 for
     ``binary_cross_entropy_with_logits``, else midway between the labels); None for targets
     that are not labels (regression)."""
-    predictions: list[float]
-    if outputs and len(_as_list(outputs[0])) > 1:
-        predictions = [argmax(_as_list(o)) for o in outputs]
+    truths = [target_class(t) for t in targets]
+    first = outputs[0] if outputs else None
+    if isinstance(first, (list, tuple)) and len(first) > 1:
+        predictions = [predicted_class(o) for o in outputs]
     else:
-        labels = {float(t) for t in targets}
+        labels = set(truths)
         low = 0.0 if labels <= {0.0, 1.0} else -1.0 if labels <= {-1.0, 1.0} else None
         if low is None:
             return None
         threshold = _THRESHOLDS.get(loss, (low + 1.0) / 2)
-        predictions = [1.0 if o.data > threshold else low for o in outputs]
-    return sum(int(p == t) for p, t in zip(predictions, targets, strict=True))
+        predictions = [predicted_class(o, threshold, low) for o in outputs]
+    return sum(int(p == t) for p, t in zip(predictions, truths, strict=True))
 
 
 def evaluate(
@@ -49,7 +43,7 @@ def evaluate(
 ) -> tuple[float, float | None]:
     """``(loss, accuracy)`` of ``model`` on ``(X, y)`` in eval mode (dropout off), building
     no graph; accuracy is None for regression targets."""
-    check_samples(X, y, getattr(model, "nin", None), "evaluate")
+    X, y = check_samples(X, y, getattr(model, "nin", None), "evaluate")  # noqa: N806
     was_training = model.training
     model.eval()
     try:

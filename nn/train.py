@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value
-from nn.compiled import CompiledObjective, why_not_compiled
+from nn.compiled import CompiledObjective, warn_engine, why_not_compiled
 from nn.data import batches
 from nn.divergence import DivergenceError, Diverging, Watch
 from nn.inputs import check_samples
@@ -78,8 +78,10 @@ class _Trainer:
         self.weights = [p for name, p in named if _is_weight(name)]
         layers = model.layers if isinstance(model, MLP) else [model]
         self.groups = [layer.parameters() for layer in layers]
-        use = compiled and not why_not_compiled(model, loss)
-        self.compiled = CompiledObjective(model, self.objective) if use else None
+        why = why_not_compiled(model, loss) if compiled else ""
+        if why:
+            warn_engine(why)
+        self.compiled = CompiledObjective(model, self.objective) if compiled and not why else None
 
     def objective(self, xb: list[Any], yb: list[Any]) -> tuple[Value, list[Any]]:
         """L = loss(outputs, y) + l1 sum |w| + l2 sum w^2, and the outputs."""
@@ -99,6 +101,9 @@ class _Trainer:
         for xb, yb in data:
             if self.compiled is not None:  # the same numbers, from generated code
                 loss, outputs = self.compiled.run(xb, yb)
+                if self.compiled.fallback():
+                    warn_engine(self.compiled.fallback())
+                    self.compiled = None
             else:
                 total, outputs = self.objective(xb, yb)
                 self.model.zero_grad()
@@ -189,7 +194,7 @@ def fit(
     ``nn.divergence``), naming the epoch and the remedies; the model is left with its
     parameters from the end of the last complete epoch, whose history the error carries.
     """
-    check_samples(X, y, getattr(model, "nin", None), "fit")
+    X, y = check_samples(X, y, getattr(model, "nin", None), "fit")  # noqa: N806
     optimizer = optimizer or SGD(model.parameters(), lr=0.1)
     trainer, history = _Trainer(model, loss, optimizer, clip, l1, l2, compile), History()
     if trainer.compiled is not None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from autograd import Value, dot
 from autograd.graph import topo_order
 from autograd.testing.strategies import Expression, expressions
-from autograd.viz.explain import backward_steps, explain
+from autograd.viz import backward_steps, explain
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

@@ -7,7 +7,7 @@ import statistics
 import pytest
 
 import nn
-from autograd import Value
+from autograd import OPS, Value
 from nn import init
 
 
@@ -32,8 +32,8 @@ def test_forward_labels_z_and_a_nodes():
     model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
     out = model([0.5, -1.0])
     assert out.label == "layers.1.neurons.0.z"  # a linear output neuron: z is its output
-    assert out.op == "dot"
-    hidden = [p for p in out.parents if p.op == "tanh"]
+    assert out.op is OPS["dot"]
+    hidden = [p for p in out.parents if p.op is OPS["tanh"]]
     assert [h.label for h in hidden] == [f"layers.0.neurons.{j}.a" for j in range(3)]
     assert hidden[0].parents[0].label == "layers.0.neurons.0.z"
     # one dot node per neuron: weights, inputs, then the bias

@@ -49,7 +49,7 @@ def test_two_steps_match_hand_computed_updates(case):
         optimizer.step()
         assert w.data == pytest.approx(expected, abs=1e-12)
     assert w.parents == ()
-    assert w.op == ""
+    assert w.op is None
 
 
 def test_adam_l2_weight_decay_enters_the_gradient():

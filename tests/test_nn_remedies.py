@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 import nn
-from autograd.viz import render, to_dot
-from autograd.viz.explain import explain
+from autograd.viz import explain, render, to_dot
 from nn import data
 
 DEPTH, WIDTH = 10, 8  # ten hidden sigmoid layers

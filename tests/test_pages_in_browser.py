@@ -19,8 +19,7 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 import nn
 from autograd import Value
-from autograd.viz import page
-from autograd.viz.explain import explain
+from autograd.viz import explain, page
 from chainrule.cli import main
 
 pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out

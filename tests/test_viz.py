@@ -21,7 +21,7 @@ import nn
 from autograd import Value, dot
 from autograd.graph import topo_order
 from autograd.viz import RendererNotFoundError, draw_graph, render, repr_mimebundle, svg, to_dot
-from autograd.viz._render import ENV_VAR, RenderError, find_renderer
+from autograd.viz.renderer import ENV_VAR, RenderError, find_renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).parent / "snapshots"

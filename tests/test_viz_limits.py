@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from autograd import Value
 from autograd.viz import HUGE_NODES, render, svg, to_dot
-from autograd.viz._render import RenderError
-from autograd.viz._style import visible
+from autograd.viz.renderer import RenderError
+from autograd.viz.style import visible
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

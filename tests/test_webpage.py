@@ -16,8 +16,7 @@ from neurons import micrograd_neuron
 import nn
 from autograd import Value
 from autograd.graph import topo_order
-from autograd.viz import page
-from autograd.viz.explain import explain
+from autograd.viz import explain, page
 from autograd.viz.webpage import stepper_section
 
 

@@ -18,7 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd.compiler.source import fill, forward_text, literal, namespace, rule_templates
+from autograd.compiler.source import (
+    call_text,
+    fill,
+    forward_text,
+    literal,
+    namespace,
+    rule_templates,
+)
 from autograd.ops import Op
 from autograd.value import Value
 
@@ -53,7 +60,6 @@ def identifier(label: str, taken: set[str]) -> str | None:
 def squashes(op: Op, arity: int, param: Any) -> tuple[int, ...]:
     """Positions where a non-finite input can give a finite output (relu(-inf) = 0, tanh,
     1/x ...): the replay checks those inputs, since the engine would have raised earlier."""
-    extra = () if param is None else (param,)
     positions = []
     probed = range(arity) if arity <= 8 else sorted({0, 1, 2, arity // 2 - 1, arity // 2,
                                                     arity - 2, arity - 1})  # fmt: skip
@@ -63,7 +69,7 @@ def squashes(op: Op, arity: int, param: Any) -> tuple[int, ...]:
                 xs = [other] * arity
                 xs[i] = bad
                 try:
-                    out = op.forward(*xs, *extra)
+                    out = op.forward_at(xs, param)
                 except (ValueError, ArithmeticError, TypeError):
                     continue
                 if math.isfinite(out):
@@ -100,7 +106,7 @@ def emit(
     code = Code()
     for node in nodes:
         texts = [_value(p, value_of) for p in node.parents]
-        op = node._op
+        op = node.op
         assert op is not None
         arity, param = len(texts), node.param
         name = value_of[node]
@@ -150,15 +156,14 @@ def _edges(
     comments: bool,
 ) -> tuple[list[str], list[str]]:
     """The lines of one node's edges, and the deltas they assign first."""
-    op = node._op
+    op = node.op
     assert op is not None
     texts = [_value(p, value_of) for p in node.parents]
     out = value_of[node]
     templates = rule_templates(op, len(texts), node.param)
     lines: list[str] = []
     if templates is None:  # a rule that cannot be read as text is called on the floats
-        extra = [] if node.param is None else [literal(node.param)]
-        lines.append(f"_t = rule_{op.name}({', '.join([out, *texts, *extra])})")
+        lines.append(f"_t = {call_text(f'rule_{op.name}', [out, *texts], node.param)}")
         locals_ = [f"_t[{j}]" for j in range(len(texts))]
     else:
         filled = [_fill(t, [out, *texts]) for t in templates]

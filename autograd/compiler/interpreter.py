@@ -43,12 +43,12 @@ def program(tape: Tape) -> Callable[..., Result]:
         slot[node] = len(slot)
     steps = []
     for n in tape.nodes:
-        op = n._op
+        op = n.op
         assert op is not None
         slots = [slot[p] for p in n.parents]
         # itemgetter fetches the arguments in one call; with one slot it gives the value bare
         get = itemgetter(*slots) if len(slots) > 1 else itemgetter(slots[0], slots[0])
-        steps.append((op.forward, op.rule, n.param, get, len(slots) == 1, slot[n]))
+        steps.append((op.forward_at, op.partials_at, n.param, get, len(slots) == 1, slot[n]))
     root = slot.get(tape.root, -1)
     wanted = [slot[p] for p in tape.params]
     outputs = [slot[v] for v in tape.output_values()]
@@ -68,7 +68,7 @@ def program(tape: Tape) -> Callable[..., Result]:
         vals += [0.0] * (size - first_node)
         for forward, _, param, get, one, k in steps:
             xs = get(vals)[:1] if one else get(vals)
-            out = forward(*xs) if param is None else forward(*xs, param)
+            out = forward(xs, param)
             if not -math.inf < out < math.inf and all(map(isfinite, xs)):
                 raise NonFiniteError
             vals[k] = out
@@ -83,7 +83,7 @@ def program(tape: Tape) -> Callable[..., Result]:
             if upstream is None or upstream == 0.0:
                 continue
             xs = get(vals)[:1] if one else get(vals)
-            partials = rule(vals[k], *xs) if param is None else rule(vals[k], *xs, param)
+            partials = rule(vals[k], xs, param)
             for j, local in zip(slots, partials, strict=True):
                 contribution = upstream if local == 1.0 else local * upstream
                 earlier = delta[j]
@@ -105,5 +105,5 @@ def listing(tape: Tape) -> str:
     for node in tape.nodes:
         args = ", ".join(names.get(p, repr(p.data)) for p in node.parents)
         param = "" if node.param is None else f", param={node.param!r}"
-        lines.append(f"{names[node]} = {node.op}({args}{param})")
+        lines.append(f"{names[node]} = {node.op.name if node.op else ''}({args}{param})")
     return "\n".join(lines) + "\n"

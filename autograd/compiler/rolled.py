@@ -81,7 +81,7 @@ def plan(tape: Tape) -> Plan | None:
                 if any(p.parents and p not in refs for p in v.parents):
                     return None
                 parents = tuple(refs.get(p, ("c", struct.pack("<d", p.data))) for p in v.parents)
-            sig.append((v._op, None if v.param is None else repr(v.param), parents))
+            sig.append((v.op, None if v.param is None else repr(v.param), parents))
         if sig != (signature or sig):
             return None
         signature = sig

@@ -112,15 +112,16 @@ for _row in ROWS:  # every row by its name (what rules call) and by its method n
             setattr(Source, _attr, _row_method(_row))
 
 
-def _read(function: Callable[..., Any], args: Sequence[Any]) -> Any:
-    """Run ``function`` on Sources, following every branch on a Source both ways; the result
-    (a Source, a float or a tuple of them) as text, or a tuple of texts."""
+def _read(function: Callable[[], Any]) -> Any:
+    """Run ``function`` (a row's forward or rule on Sources), following every branch on a
+    Source both ways; the result (a Source, a float or a tuple of them) as text, or a tuple of
+    texts."""
 
     def run(decisions: list[bool]) -> tuple[Any, list[str]]:
         saved = Source._decisions, Source._conditions
         Source._decisions, Source._conditions = decisions, []
         try:
-            return function(*args), []
+            return function(), []
         except _BranchError:
             return None, Source._conditions
         finally:
@@ -163,7 +164,7 @@ def _forward_template(op: Op, arity: int, param: Param) -> str | None:
         return None
     holes = [Source(HOLE.format(i)) for i in range(arity)]
     try:
-        text = _read(op.forward, holes if param is None else [*holes, param])
+        text = _read(lambda: op.forward_at(holes, param))
     except (TypeError, ValueError, ArithmeticError, AttributeError, RecursionError):
         return None
     if not isinstance(text, str):
@@ -178,8 +179,13 @@ def forward_text(op: Op, arity: int, param: Param, texts: Sequence[str]) -> str:
     template = _forward_template(op, arity, param) if arity <= 64 else None
     if template is not None:
         return fill(template, texts)
+    return call_text(call_name(op), texts, param)
+
+
+def call_text(function: str, texts: Sequence[str], param: Param) -> str:
+    """A call of ``function`` on the argument texts and the op's number, if it has one."""
     args = list(texts) if param is None else [*texts, literal(param)]
-    return f"{call_name(op)}({', '.join(args)})"
+    return f"{function}({', '.join(args)})"
 
 
 @functools.cache
@@ -190,7 +196,7 @@ def rule_templates(op: Op, arity: int, param: Param) -> tuple[str, ...] | None:
         return None
     holes = [Source(HOLE.format(i)) for i in range(arity + 1)]
     try:
-        texts = _read(op.rule, holes if param is None else [*holes, param])
+        texts = _read(lambda: op.partials_at(holes[0], holes[1:], param))
     except (TypeError, ValueError, ArithmeticError, AttributeError, RecursionError):
         return None
     if not isinstance(texts, tuple) or len(texts) != arity:
@@ -200,4 +206,4 @@ def rule_templates(op: Op, arity: int, param: Param) -> tuple[str, ...] | None:
     return texts if checked else None
 
 
-__all__ = ["Source", "fill", "forward_text", "literal", "namespace", "rule_templates"]
+__all__ = ["Source", "call_text", "fill", "forward_text", "literal", "namespace", "rule_templates"]

@@ -14,7 +14,9 @@ Safety, in the order a call meets it:
   call of a structure returns the engine's numbers, and the fresh code is checked against
   them);
 - a trace that read ``.data`` (``if x.data > 0``) may depend on the numbers: the step warns
-  (:class:`EagerFallbackWarning`) and runs the engine from then on;
+  (:class:`EagerFallbackWarning`) and runs the engine from then on; so does a trace whose
+  numbers differ from the ``eager`` function's on the plain arguments (a comparison such as
+  ``y == 1`` is never true of a traced Value);
 - a replay that meets a domain error, an overflow or a value the engine would have refused is
   re-run by the engine, which raises its named error (or agrees, for inputs that were not
   finite to begin with);
@@ -159,6 +161,12 @@ class CompiledStep:
             return result
         self.output_nesting = _nesting(tape.outputs)
         expected = eager_result(tape)  # the engine's own numbers for this call
+        if self.engine_fn is not None and not same_bits(plain := self.eager(*args), expected):
+            self._give_up(
+                "the function gives other numbers when its inputs are Values than when they "
+                "are numbers (a comparison such as y == 1 is never true of a Value)"
+            )
+            return plain
         if not math.isfinite(expected[0]):
             return expected  # nothing to learn from a non-finite trace: compile next time
         start = time.perf_counter()

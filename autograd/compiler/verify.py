@@ -77,18 +77,17 @@ def agrees(op: Op, arity: int, param: Param, text: str, rule: bool = False) -> b
         compiled = eval(f"lambda {', '.join(holes)}: {fill(text, holes)}", namespace())
     except SyntaxError:
         return False
-    extra = () if param is None else (param,)
     for xs in _samples(op, arity):
         if not rule:
             mine = _outcome(lambda xs=xs: (compiled(*xs),))  # type: ignore[misc]
-            theirs = _outcome(lambda xs=xs: (op.forward(*xs, *extra),))  # type: ignore[misc]
+            theirs = _outcome(lambda xs=xs: (op.forward_at(xs, param),))  # type: ignore[misc]
         else:
             try:
-                out = op.forward(*xs, *extra)
+                out = op.forward_at(xs, param)
             except (ValueError, ArithmeticError):
                 continue
             mine = _outcome(lambda xs=xs, out=out: compiled(out, *xs))  # type: ignore[misc]
-            theirs = _outcome(lambda xs=xs, out=out: tuple(op.rule(out, *xs, *extra)))  # type: ignore[misc]
+            theirs = _outcome(lambda xs=xs, out=out: op.partials_at(out, xs, param))  # type: ignore[misc]
         if mine != theirs:
             return False
     return True

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.graph import topo_order
-from autograd.ops import OPS
 from autograd.value import Value
 
 
@@ -43,13 +42,13 @@ def kink_at(f: Callable[..., Any], point: Sequence[float], i: int, eps: float) -
         return None
     for nodes in zip(*graphs, strict=True):
         node = nodes[1]
-        kinks = OPS[node.op].kinks if node.op in OPS else ()
-        if len({n.op for n in nodes}) != 1 or not kinks or not node.parents:
+        kinks = node.op.kinks if node.op is not None else ()
+        if len({n.op for n in nodes}) != 1 or not kinks or node.op is None:
             continue
         for kink in kinks:
             sides = {_side(n.parents[0].data, kink) for n in nodes}
             if len(sides) > 1:  # on the kink and moving, or crossing it
-                name = f"{node.label} ({node.op})" if node.label else node.op
+                name = f"{node.label} ({node.op.name})" if node.label else node.op.name
                 value = node.parents[0].data
                 where = "at" if value == kink else "within eps of"
                 return (

@@ -82,8 +82,8 @@ def symbolic(expr: Expression) -> Any:
 
     nodes: list[Any] = list(symbols(len(expr.inputs)))
     for step in expr.steps:
-        params = () if step.param is None else (rational(step.param),)
-        nodes.append(OPS[step.op].symbolic(sp, *(nodes[i] for i in step.args), *params))
+        param = None if step.param is None else rational(step.param)
+        nodes.append(OPS[step.op].symbolic_at(sp, [nodes[i] for i in step.args], param))
     return nodes[-1]
 
 
@@ -186,7 +186,7 @@ def _assemble(inputs: tuple[float, ...], raw: list[Any], max_leaves: int) -> Exp
         param = op.params[p % len(op.params)] if op.params else None
         xs = [values[i] for i in args]
         if sum(leaves[i] for i in args) <= max_leaves and _fits(op, xs, param):
-            values.append(_forward(op, xs, param))
+            values.append(op.forward_at(xs, param))
             leaves.append(sum(leaves[i] for i in args))
             steps.append(Step(op.name, args, param))
     return Expression(inputs, _prune(steps, len(inputs)))
@@ -213,19 +213,15 @@ def _near_kink(op: Op, xs: Sequence[float], param: Param | None) -> bool:
     every one in the table is (a curved one would be rejected everywhere, loudly)."""
     if op.smooth:
         return False
-    centre = _forward(op, xs, param)
+    centre = op.forward_at(xs, param)
     for i, x in enumerate(xs):
         up, down = list(xs), list(xs)
         up[i], down[i] = x + KINK_MARGIN, x - KINK_MARGIN
-        rise, fall = _forward(op, up, param) - centre, centre - _forward(op, down, param)
+        rise, fall = op.forward_at(up, param) - centre, centre - op.forward_at(down, param)
         # relative to the slopes, so a kink is seen even where the slope is tiny
         if abs(rise - fall) > 1e-9 * (abs(rise) + abs(fall)) + 1e-12 * abs(centre):
             return True
     return False
-
-
-def _forward(op: Op, xs: Sequence[float], param: Param | None) -> float:
-    return op.forward(*xs) if param is None else op.forward(*xs, param)
 
 
 def _prune(steps: list[Step], n_inputs: int) -> tuple[Step, ...]:
@@ -253,14 +249,8 @@ def _render(expr: Expression) -> str:
         if op.name == "dot":  # dot(weights, inputs[, bias]), as autograd.dot is called
             n = len(args) // 2
             args = [f"[{', '.join(args[:n])}]", f"[{', '.join(args[n : 2 * n])}]", *args[2 * n :]]
-        label = op.label
-        if label.isidentifier():
-            texts.append(f"{label}({', '.join(args + params)})")
-        else:
-            operands = [a if atomic[i] else f"({a})" for a, i in zip(args, step.args, strict=True)]
-            if label.startswith("c "):  # c - x, c / x: the number comes first
-                operands, params, label = params, operands, label[2:]
-            unary = len(operands) == 1 and not params
-            texts.append(f"{label}{operands[0]}" if unary else f" {label} ".join(operands + params))
-        atomic.append(label.isidentifier())
+        if op.symbol:
+            args = [a if atomic[i] else f"({a})" for a, i in zip(args, step.args, strict=True)]
+        texts.append(op.written(args, params))
+        atomic.append(not op.symbol)
     return texts[-1]

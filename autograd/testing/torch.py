@@ -70,6 +70,7 @@ _NOT_BY_NAME: dict[str, Function] = {
     "clamp": lambda a, bounds: torch.clamp(a, *bounds),
     "sum": lambda *xs: torch.stack(xs).sum(),
     "dot": _dot,
+    "logsumexp": lambda *xs: torch.logsumexp(torch.stack(xs), 0),
 }
 TORCH_OPS: dict[str, Function] = {
     op.name: _NOT_BY_NAME.get(op.name) or getattr(torch, op.method or op.name)

@@ -1,4 +1,11 @@
-"""Pictures of computation graphs: DOT text, ``graphviz`` objects and image files.
+"""Pictures of computation graphs: DOT text, ``graphviz`` objects and image files; the backward
+pass as a table (:func:`explain`), a notebook stepper (:func:`backward_steps`) and a page
+(:func:`page`).
+
+The package's files: ``style`` (numbers, colours, text of one box), ``groups`` (collapsing
+nodes into boxes), ``picture`` (the DOT text), ``renderer`` (running Graphviz, its errors),
+``explain`` (the backward pass's rows and table), ``stepper`` (a picture per step, for a
+notebook) and ``webpage`` (the self-contained page).
 
 >>> from autograd import Value
 >>> from autograd.viz import render
@@ -12,7 +19,7 @@ rule's step along it, ``local x upstream = contribution``: ``d child / d parent`
 ``dL / d child``, the amount added to ``dL / d parent``. Colours show each gradient's sign and
 size. ``to_dot`` needs nothing but the standard library; drawing needs the ``graphviz``
 package and a renderer (``pip install 'chainrule[viz]'`` brings both, see
-:func:`autograd.viz._render.find_renderer`).
+autograd/viz/renderer.py).
 """
 
 from __future__ import annotations
@@ -21,30 +28,35 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from autograd.files import write_atomically
 from autograd.value import Value
-from autograd.viz._dot import DrawOptions, Scene
-from autograd.viz._groups import GroupBy
-from autograd.viz._layout import HUGE_NODES, source, statements
-from autograd.viz._render import (
+from autograd.viz.explain import Explanation, Row, backward_rows, explain
+from autograd.viz.groups import GroupBy
+from autograd.viz.picture import HUGE_NODES, DrawOptions, Scene, source, statements
+from autograd.viz.renderer import (
     FORMATS,
     RendererNotFoundError,
     RenderError,
+    digraph,
     find_renderer,
     run_renderer,
 )
+from autograd.viz.stepper import BackwardSteps, backward_steps
 from autograd.viz.webpage import page
-
-if TYPE_CHECKING:
-    from autograd.viz._picture import GraphPicture
 
 __all__ = [
     "HUGE_NODES",
+    "BackwardSteps",
+    "Explanation",
     "RenderError",
     "RendererNotFoundError",
+    "Row",
+    "backward_rows",
+    "backward_steps",
     "draw_graph",
+    "explain",
     "find_renderer",
     "page",
     "render",
@@ -81,7 +93,7 @@ def to_dot(
     ``color``: fill by gradient, blue positive, red negative, deeper for larger ``|grad|``.
     ``highlight``: a node whose inputs (everything it is computed from) are outlined, the
     rest faded. ``group_by``: collapse nodes into boxes, by a label depth (4: one box per nn
-    neuron, 2: per layer) or a function ``node -> name or None`` (see ``autograd.viz._groups``).
+    neuron, 2: per layer) or a function ``node -> name or None`` (see ``autograd.viz.groups``).
     ``max_nodes``: refuse to draw more boxes than this, with advice (None: no limit of its
     own, but never more than ``HUGE_NODES``, 5,000). ``huge``: draw any size, ignoring both
     limits (``render`` and ``svg`` then wait as long as the layout takes, saying every 30 s
@@ -93,14 +105,10 @@ def to_dot(
     return source(_lines(root, {**options, "precision": precision}))
 
 
-def draw_graph(root: Value, **options: Any) -> GraphPicture:
+def draw_graph(root: Value, **options: Any) -> Any:
     """The graph as a ``graphviz.Digraph`` (options as for :func:`to_dot`), which displays as
     SVG in Jupyter; its ``.source`` is ``to_dot(root, **options)``."""
-    from autograd.viz._picture import GraphPicture
-    from autograd.viz._render import use_for_graphviz_package
-
-    use_for_graphviz_package()
-    return GraphPicture("chainrule", body=[f"\t{line}\n" for line in _lines(root, options)])
+    return digraph("chainrule", [f"\t{line}\n" for line in _lines(root, options)])
 
 
 def _lines(root: Value, options: dict[str, Any]) -> list[str]:

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from typing import Any, overload
 
 from autograd.value import Value
-from autograd.viz._dot import DrawOptions
-from autograd.viz._layout import source, statements
-from autograd.viz._render import run_renderer
-from autograd.viz._style import number
-from autograd.viz._trace import Row, backward_steps_rows
+from autograd.viz.explain import backward_steps_rows, step_caption
+from autograd.viz.picture import DrawOptions, source, statements
+from autograd.viz.renderer import run_renderer
+from autograd.viz.style import number
 
 
 class BackwardSteps(Sequence[str]):
@@ -63,13 +62,6 @@ class BackwardSteps(Sequence[str]):
         except ImportError:  # without ipywidgets: all the pictures, one under the other
             return {"text/html": self._repr_html_(), "text/plain": repr(self)}
         return bundle
-
-
-def step_caption(k: int, rows: list[Row], precision: int) -> str:
-    """What step ``k`` does: ``step 2: z = dot passes delta = 0.5 to 5 input(s)``."""
-    first = rows[0]
-    return (f"step {k}: {first.out_name} = {first.op} passes delta = "
-            f"{number(first.upstream, precision)} to {len(rows)} input(s)")  # fmt: skip
 
 
 def backward_steps(

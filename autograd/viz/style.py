@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from html import escape
 
-from autograd.ops import OPS
 from autograd.value import Value
 
 FONT = "Helvetica"
@@ -68,13 +67,15 @@ def gradient_fill(grad: float | None, scale: float) -> str:
 def op_text(node: Value, precision: int) -> str:
     """The op as a learner writes it: ``+``, ``tanh``, ``**2``, ``+ 0.5``, ``1 -`` (for
     ``1 - x``), ``leaky_relu(0.01)``, ``clamp(0, 1)``."""
-    label = OPS[node.op].label
+    if node.op is None:
+        return ""
+    label = node.op.label
     if node.param is None:
         return label
     params = node.param if isinstance(node.param, tuple) else (node.param,)
     text = ", ".join(number(p, precision) for p in params)
-    if label.startswith("c "):  # the rows for c - x and c / x: the number comes first
-        return f"{text} {label[2:]}"
+    if node.op.reflected:  # c - x, c / x: the number comes first
+        return f"{text} {label}"
     if label == "**":
         return f"**{text}"
     return f"{label}({text})" if label.isidentifier() else f"{label} {text}"
@@ -106,7 +107,7 @@ def value_cells(
     ink = FADED if faded else None
     title = _font(f"<B>{html_text(node.label)}</B>", ink) if node.label else _font(name, NAMELESS)
     cells = [title]
-    if op and node.op:
+    if op and node.op is not None:
         cells.append(_font(f"<I>{escape(op_text(node, precision))}</I>", ink))
     cells.append(_font(f"data {number(node.data, precision)}", ink))
     cells.append(_font(grad_text(grad, precision), ink))

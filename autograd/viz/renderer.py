@@ -1,4 +1,5 @@
-"""Finding a Graphviz renderer, running it, and writing files whole.
+"""Finding a Graphviz renderer, running it, and the errors it raises; the ``graphviz`` package's
+``Digraph`` pointed at it for notebooks.
 
 The renderer is looked up in this order:
 
@@ -9,18 +10,21 @@ The renderer is looked up in this order:
 3. Graphviz's own ``dot`` on ``PATH``.
 
 ``graphviz-pure`` cannot write PDF; for PDF a system ``dot`` is used when there is one.
-Standard library only: the ``graphviz`` package is not needed to write a file.
+Standard library only: the ``graphviz`` package is imported only by :func:`digraph`, so it is
+not needed to write a file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ENV_VAR = "CHAINRULE_DOT"
 PURE = "graphviz-pure"
@@ -135,3 +139,29 @@ def use_for_graphviz_package() -> None:
     # without a renderer graphviz keeps its default; displaying then shows the DOT text
     with contextlib.suppress(RendererNotFoundError):
         dot_command.DOT_BINARY = find_renderer("svg")
+
+
+def digraph(name: str, body: list[str]) -> Any:
+    """A ``graphviz.Digraph`` of DOT statements that displays as SVG in Jupyter through our
+    renderer, and as its DOT source (instead of raising) on a machine without one."""
+    use_for_graphviz_package()
+    return _digraph_class()(name, body=body)
+
+
+@functools.cache
+def _digraph_class() -> type:
+    import graphviz
+
+    class GraphPicture(graphviz.Digraph):  # type: ignore[misc]  # graphviz has no type hints
+        def _repr_svg_(self) -> str:
+            return run_renderer(self.source, "svg").decode("utf-8")
+
+        def _repr_mimebundle_(
+            self, include: Any = None, exclude: Any = None, **_: Any
+        ) -> dict[str, str]:
+            try:
+                return {"image/svg+xml": self._repr_svg_(), "text/plain": self.source}
+            except (RendererNotFoundError, RenderError) as err:
+                return {"text/plain": f"{self.source}\n// not drawn: {err}"}
+
+    return GraphPicture
