@@ -157,8 +157,13 @@ def _maximum(a: float, b: float) -> float:
 
 
 def _clamp(a: float, bounds: tuple[float, float]) -> float:
+    # min(max(a, lo), hi), as its sympy meaning, numpy and torch: hi where lo > hi; a NaN
+    # bound (or a) gives NaN
     lo, hi = bounds
-    return lo if a < lo else hi if a > hi else a
+    if lo != lo or hi != hi:
+        return math.nan
+    low = lo if a < lo else a
+    return hi if low > hi else low
 
 
 def _dot(*xs: float) -> float:

@@ -4,6 +4,7 @@ differences (float64) and sympy's exact derivatives evaluated at the same point.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import pytest
@@ -114,3 +115,18 @@ def test_random_smooth_expressions_second_derivatives_match_sympy(e: Expression)
     first = grad(e.fn(*leaves), leaves, create_graph=True)
     for d, expected in zip(first, exact, strict=True):
         assert grad(d, leaves) == pytest.approx(expected, rel=1e-7, abs=1e-9), e.text
+
+
+def test_clamp_is_min_of_max_as_its_row_says_and_a_nan_bound_propagates() -> None:
+    a, lo, hi = sp.symbols("a lo hi", real=True)
+    meaning = OPS["clamp"].symbolic(sp, a, (lo, hi))
+    for x in (-3.0, 0.0, 0.5, 3.0):
+        for bounds in ((-1.0, 1.0), (1.0, -1.0), (2.0, 2.0)):
+            leaf = Value(x)
+            out = leaf.clamp(*bounds)
+            exact = float(meaning.subs({a: x, lo: bounds[0], hi: bounds[1]}))
+            assert out.data == exact == min(max(x, bounds[0]), bounds[1])
+            out.backward()
+            assert leaf.grad == (1.0 if bounds[0] < x < bounds[1] else 0.0)
+    for bounds in ((math.nan, 1.0), (-1.0, math.nan)):
+        assert math.isnan(Value(0.5).clamp(*bounds).data)

@@ -4,10 +4,11 @@ import gc
 import math
 import sys
 import traceback
+from collections.abc import Iterator
 
 import pytest
 
-from autograd import OPS, Value, dot, grad, no_grad, vsum
+from autograd import OPS, Value, dot, grad, is_grad_enabled, no_grad, vsum
 
 
 def test_a_value_records_data_parents_op_and_partials() -> None:
@@ -225,3 +226,26 @@ def test_a_value_subclass_is_a_value_operand() -> None:
     y = x * w + x - w
     y.backward()
     assert (y.data, x.grad, w.grad) == (5.0, 4.0, 1.0)
+
+
+def test_no_grad_covers_a_generator_s_body_and_only_it() -> None:
+    x = Value(2.0)
+
+    @no_grad()
+    def doubled(n: int) -> Iterator[Value]:
+        for _ in range(n):
+            received = yield x * 2.0
+            assert received is None or received.parents  # the caller's Value keeps its graph
+        return "done"
+
+    steps = doubled(2)
+    assert next(steps).parents == ()  # computed without a graph
+    assert is_grad_enabled()  # between the yields, the caller's setting holds
+    assert steps.send(x * 3.0).parents == ()
+    with pytest.raises(StopIteration) as end:
+        next(steps)
+    assert end.value.value == "done"
+    with pytest.raises(TypeError, match="cannot cover the awaits of async"):
+
+        @no_grad()
+        async def later() -> None: ...
