@@ -32,7 +32,8 @@ FILES = {
 
 def write_outputs(run: Run, out: Path) -> None:
     """Write every file of ``FILES`` into ``out``, in that order: metrics.json last, so its
-    presence means the run finished."""
+    presence means the run finished. An earlier run's metrics.json goes first: a run that
+    stops half-way through the others leaves none, not the old one beside a mix of both."""
     writers: dict[str, Callable[[Path], object]] = {
         "curves.png": lambda path: save_png(_curves(run), path),
         "boundary.png": lambda path: save_png(_boundary(run), path),
@@ -41,11 +42,15 @@ def write_outputs(run: Run, out: Path) -> None:
         "report.html": lambda path: write_report(run, out, path),
         "metrics.json": lambda path: write_atomically(path, _json(metrics(run))),
     }
-    for name, write in writers.items():
+    for name, write in [("metrics.json", _remove), *writers.items()]:
         try:
             write(out / name)
         except OSError as err:
             raise CommandError(f"cannot write {out / name}: {err.strerror or err}") from None
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
 
 
 def _curves(run: Run) -> Figure:

@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import termios
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -359,3 +360,19 @@ def test_plots_draw_several_classes_and_histories_without_accuracy(tmp_path: Pat
     figure = plot_history(history, test_loss=[1.2, 0.7])
     assert [len(ax.lines) for ax in figure.axes] == [2, 0]
     assert save_png(figure, tmp_path / "curves.png").read_bytes().startswith(PNG)
+
+
+def test_a_run_killed_while_writing_leaves_no_old_metrics_json(tmp_path: Path) -> None:
+    """metrics.json means the run finished: an earlier run's goes before anything is
+    written, so a run killed after its first file leaves none (or, killed too late, its own)."""
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "metrics.json").write_text('{"old": true}\n')
+    command = [sys.executable, "-m", "chainrule", "train", *SHORT, "--out", "run"]
+    with subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL) as run:
+        while run.poll() is None and not (out / "curves.png").exists():
+            time.sleep(0.001)
+        run.kill()
+    assert (out / "curves.png").exists()
+    metrics = out / "metrics.json"
+    assert not metrics.exists() or "old" not in json.loads(metrics.read_text())
