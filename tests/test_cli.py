@@ -256,6 +256,7 @@ BAD_EXPRESSIONS = [
     ("log(x)", "x=-1", 1, "log(-1.0) is undefined"),
     ("1/x", "x=0", 1, "is undefined"),
     ("exp(x)", "x=1000", 1, "overflows"),
+    ("3in", "", 2, "syntax error at column 1: invalid decimal literal"),  # no SyntaxWarning line
 ]
 
 

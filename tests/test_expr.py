@@ -25,6 +25,7 @@ from chainrule.expr import (
     to_function,
     to_sympy,
 )
+from chainrule.expr_commands import parse_bindings
 
 AT = {"x": 0.7, "y": -1.3, "z": 2.1}
 
@@ -261,3 +262,10 @@ def test_a_long_flat_sum_is_one_level_not_deep_nesting() -> None:
 def test_deep_or_long_input_is_one_clear_error(text: str, message: str) -> None:
     with pytest.raises(ExpressionError, match=message):
         parse(text, AT)
+
+
+def test_at_names_are_read_as_python_reads_the_expression_s_names() -> None:
+    """Python reads identifiers NFKC-normalised (fullwidth x is x): --at names too."""
+    node = parse("\uff58 * 2", ["x"])
+    assert node.text == "x * 2"
+    assert parse_bindings("\uff58=1, \uff57=2") == {"x": 1.0, "w": 2.0}
