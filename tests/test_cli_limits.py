@@ -54,7 +54,7 @@ OPTIONS = [
     (
         ("train", "--samples", "100000", "--hidden", "300,300", "--batch-size", "full"),
         "a step on 100,000 examples with 91,501 parameters is 9,150,100,000 (parameter, "
-        "example) pairs, more than 20,000,000",
+        "example) pairs, more than 5,000,000",
     ),
 ]
 
