@@ -8,9 +8,10 @@
 
 from autograd.compiler import compile_step
 from autograd.functional import grad, hessian, hvp, jacobian, jvp, value_and_grad
+from autograd.grad_mode import is_grad_enabled, no_grad
 from autograd.ops import OPS, Op
 from autograd.testing.gradcheck import GradcheckError, gradcheck, gradgradcheck, numeric_grad
-from autograd.value import Value, apply, dot, is_grad_enabled, logsumexp, no_grad, vsum
+from autograd.value import Value, apply, dot, logsumexp, vsum
 
 __all__ = [
     "OPS",

@@ -15,19 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from autograd.graph import topo_order
+from autograd.errors import backward_error
+from autograd.graph import N, topo_order
 
 data_of = attrgetter("data")  # a Value's float, for map() over parents
-if TYPE_CHECKING:
-    from autograd.value import Value
-
 # called once per edge, for explain(): (parent, out, local, upstream, contribution, delta(parent))
-EdgeHook = Callable[["Value", "Value", Any, Any, Any, Any], None]
+EdgeHook = Callable[[N, N, Any, Any, Any, Any], None]
 
 
-def local_partials(node: Value, on_values: bool = False) -> tuple[Any, ...]:
+def local_partials(node: N, on_values: bool = False) -> tuple[Any, ...]:
     """``d node / d parent`` for each parent, from the op's rule: on floats, or on Values
     (whose graph can be differentiated again) when ``on_values``."""
     op = node.op
@@ -38,16 +36,9 @@ def local_partials(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     return op.partials_at(node.data, map(data_of, node.parents), node.param)
 
 
-def backward_error(node: Value, err: Exception) -> Exception:
-    """The error for a rule that failed during a backward pass, naming the node."""
-    args = ", ".join(repr(p.data) for p in node.parents)
-    name = "" if node.op is None else node.op.name
-    return type(err)(f"backward through {name}({args}): the derivative is undefined ({err})")
-
-
 def backpropagate(
-    root: Value, seed: Any, on_values: bool = False, on_edge: EdgeHook | None = None
-) -> tuple[list[Value], dict[Value, Any]]:
+    root: N, seed: Any, on_values: bool = False, on_edge: EdgeHook[N] | None = None
+) -> tuple[list[N], dict[N, Any]]:
     """The graph's nodes (parents first) and ``delta`` of each node the chain rule reached,
     starting from ``delta(root) = seed``; no ``.grad`` is touched.
 
@@ -55,7 +46,7 @@ def backpropagate(
     0 (a dead ReLU's inputs, say), so its partials are not even computed.
     """
     order = topo_order(root)
-    delta: dict[Value, Any] = {root: seed}
+    delta: dict[N, Any] = {root: seed}
     node = root
     try:
         for node in reversed(order):
@@ -70,5 +61,5 @@ def backpropagate(
                 if on_edge is not None:
                     on_edge(parent, node, local, upstream, contribution, total)
     except (ValueError, ArithmeticError) as err:
-        raise backward_error(node, err) from None
+        raise backward_error(node.op, [p.data for p in node.parents], err) from None
     return order, delta

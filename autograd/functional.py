@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
-from autograd.backprop import backpropagate, backward_error, local_partials
+from autograd.backprop import backpropagate, local_partials
+from autograd.errors import backward_error
 from autograd.graph import topo_order
 from autograd.value import Number, Value
 
@@ -112,7 +113,7 @@ def jvp(f: Function, inputs: Sequence[Number], tangents: Sequence[Number]) -> tu
             try:
                 partials = local_partials(node)
             except (ValueError, ArithmeticError) as err:
-                raise backward_error(node, err) from None
+                raise backward_error(node.op, [p.data for p in node.parents], err) from None
             tangent[node] = sum(
                 d * tangent.get(p, 0.0) for p, d in zip(node.parents, partials, strict=True)
             )

@@ -182,6 +182,26 @@ def _logsumexp(*xs: float) -> float:
     return m + math.log(math.fsum([math.exp(x - m) for x in xs]))
 
 
+HELD = math.exp(-100.0)  # a probability at or below it has its log held at log(HELD) = -100
+
+
+def _bce(a: float, y: float) -> float:
+    # each log held at -100, as PyTorch holds it: a saturated sigmoid (exactly 0.0 or 1.0)
+    # gives a large finite loss, not a domain error
+    if not 0.0 <= a <= 1.0:
+        if a != a:
+            return a
+        raise ValueError("math domain error")
+    return -(y * math.log(max(a, HELD)) + (1.0 - y) * math.log(max(1.0 - a, HELD)))
+
+
+def _bce_rule(out: Any, a: Any, y: Any) -> tuple[Any, Any]:
+    # a held log is a constant: it passes no gradient to a
+    pa, pb = fn.maximum(a, HELD), fn.maximum(1.0 - a, HELD)
+    da = fn.step(a - HELD) * -y / pa + fn.step(1.0 - a - HELD) * (1.0 - y) / pb
+    return da, fn.log(pb) - fn.log(pa)
+
+
 def _dot_rule(out: Any, *xs: Any) -> tuple[Any, ...]:
     n = len(xs) // 2  # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
     return (*xs[n : 2 * n], *xs[:n]) + ((1.0,) if len(xs) % 2 else ())
@@ -326,6 +346,13 @@ ROWS = (
     Op("xlogy", _xlogy, lambda out, a, b: (fn.log(b), a / b),
        lambda sp, a, b: a * sp.log(b), "a log b, and 0 where a = 0; d/da = log b, d/db = a/b",
        arity=2, domain=((-3, 3), POSITIVE), requires="b > 0"),
+    Op("bce", _bce, _bce_rule, lambda sp, a, y: -(y * sp.log(a) + (1 - y) * sp.log(1 - a)),
+       "binary cross-entropy -(y log a + (1 - y) log(1 - a)) of a probability a and a label y, "
+       "each log held at -100; d/da = (a - y)/(a (1 - a)), d/dy = log(1 - a) - log a",
+       method=None, arity=2, domain=((0.05, 0.95), (0.0, 1.0)),
+       requires="a probability 0 <= a <= 1 (an MLP's linear output is a logit: use "
+       "nn.binary_cross_entropy_with_logits on it, or give the model "
+       "output_activation='sigmoid')"),
     # n-ary: one node for a whole sum (functions vsum and dot)
     Op("sum", lambda *xs: math.fsum(xs), lambda out, *xs: (1.0,) * len(xs),
        lambda sp, *xs: sp.Add(*xs), "x_0 + x_1 + ... as one node", method=None, arity=None),

@@ -1,170 +1,76 @@
 """Value: one float, the Values it was computed from, and the op that made it.
 
-A Value stores its ``data``, its ``parents`` (a tuple, so ``x + x`` keeps both edges) and the
-op that made it, with a number operand (``x + 0.5``) kept as the op's ``param``. ``apply`` is
-the one place a node is made; the operators below and the methods made from the op table
-(``x.tanh()``, ``x.atan2(y)``) all call it. Its local partials come from the op's rule when
+A Value stores its ``data``, its ``parents`` (a tuple, so ``x + x`` keeps both edges), ``op``,
+the row of the op table that made it, and ``param``, a number operand (``x + 0.5``) kept in
+the op. ``apply`` is the one place a node is made; the operators and the methods made from the
+table (``x.tanh()``, ``x.atan2(y)``) all call it. Local partials come from the op's rule when
 asked for, so a node holds no closure and no reference to its children: a graph nobody refers
 to is freed at once by reference counting.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import math
-import threading
-from collections.abc import Callable, Sequence
-from contextlib import ContextDecorator
-from numbers import Real
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
+from autograd import grad_mode
 from autograd.backprop import backpropagate, data_of, local_partials
-from autograd.ops import OPS, ROWS, Op
+from autograd.by_hand import row_for
+from autograd.errors import Param, all_finite, as_float, as_param, forward_error
+from autograd.ops import OPS, Op
 
 Number = int | float
-Param = float | tuple[float, ...]
-F = TypeVar("F", bound=Callable[..., Any])
+Method = TypeVar("Method", bound=Callable[..., Any])
+# the rows the operators apply
+ADD, SUB, MUL, DIV, POW, NEG, ABS = (
+    OPS[n] for n in ("add", "sub", "mul", "div", "pow", "neg", "abs")
+)
+ADDC, SUBC, RSUBC, MULC, DIVC, RDIVC, POWC, RPOWC = (
+    OPS[n] for n in ("addc", "subc", "rsubc", "mulc", "divc", "rdivc", "powc", "rpowc")
+)
 
 
-class _GradMode(threading.local):
-    """Whether ops record a graph, kept per thread (as PyTorch keeps it), with the settings
-    that ``no_grad`` blocks entered in this thread will restore."""
+def _unary(op: Op) -> Callable[[Value], Value]:
+    """The method ``x.<row>()`` of a row with one input and no number."""
 
-    def __init__(self) -> None:
-        self.enabled = True
-        self.saved: list[bool] = []
+    def method(self: Value) -> Value:
+        return apply(op, self)
 
-
-_mode = _GradMode()
-# no_grad blocks open in any thread. While there are none, apply skips reading the thread's
-# mode: a thread-local read costs about 600 instructions, 3% of a step of the random DAG.
-_open_blocks = 0
-_count_lock = threading.Lock()
+    return _named(method, op)
 
 
-class no_grad(ContextDecorator):  # noqa: N801 (named like torch.no_grad, used like a function)
-    """Inside ``with no_grad():`` (or in a function decorated ``@no_grad()``) ops build no graph
-    in this thread: results are plain leaf Values, for inference and for optimizer updates.
-    Other threads are not affected; leaving restores what was set before entering."""
+def _binary(op: Op) -> Callable[[Value, Value | Number], Value]:
+    """The method ``x.<row>(y)`` of a row with two inputs and no number."""
 
-    def __enter__(self) -> no_grad:
-        global _open_blocks
-        with _count_lock:
-            _open_blocks += 1
-        _mode.saved.append(_mode.enabled)
-        _mode.enabled = False
-        return self
+    def method(self: Value, other: Value | Number) -> Value:
+        return apply(op, self, other)
 
-    def __exit__(self, *exc: object) -> None:
-        global _open_blocks
-        _mode.enabled = _mode.saved.pop()
-        with _count_lock:
-            _open_blocks -= 1
-
-    def __call__(self, func: F) -> F:
-        """``@no_grad()``: the function's body runs without a graph; a generator's body too,
-        step by step (between its yields the caller's setting holds, as in PyTorch)."""
-        if inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
-            raise TypeError(
-                f"@no_grad() cannot cover the awaits of async {func.__qualname__}: other "
-                "tasks of this thread would run without a graph too; write 'with no_grad():' "
-                "around its lines that need none"
-            )
-        if not inspect.isgeneratorfunction(func):
-            return super().__call__(func)
-
-        @functools.wraps(func)
-        def generator(*args: Any, **kwargs: Any) -> Any:
-            steps = func(*args, **kwargs)
-            resume, value = steps.send, None
-            while True:
-                with no_grad():
-                    try:
-                        answer = resume(value)
-                    except StopIteration as end:
-                        return end.value
-                try:
-                    value, resume = (yield answer), steps.send
-                except GeneratorExit:
-                    with no_grad():
-                        steps.close()
-                    raise
-                except BaseException as thrown:  # into the generator, without a graph
-                    value, resume = thrown, steps.throw
-
-        return cast(F, generator)
+    return _named(method, op)
 
 
-def is_grad_enabled() -> bool:
-    """False inside ``no_grad()`` in this thread."""
-    return _mode.enabled
+def _with_number(op: Op) -> Callable[..., Value]:
+    """The method ``x.<row>(*others, *numbers)`` of a row with a number: one, or several as a
+    tuple (clamp's bounds); the row's ``default`` when none is given."""
+    others = (op.arity or 1) - 1
+
+    def method(self: Value, *args: Any) -> Value:
+        values, numbers = args[:others], args[others:]
+        if len(values) < others:
+            raise TypeError(f"{op.method}() takes {others} Value argument(s), got {len(args)}")
+        if not numbers and op.default is None:
+            raise TypeError(f"{op.method}() needs its parameter, as in x.{op.method}{op.params[0]}")
+        given = numbers[0] if len(numbers) == 1 else numbers or op.default
+        return apply(op, self, *values, param=as_param(given, op))
+
+    return _named(method, op)
 
 
-def _as_float(x: object, where: str) -> float:
-    """``x`` as a float, or a TypeError naming its type. bool is not data: it is almost
-    always a comparison that slipped in; write ``float(flag)`` to mean it."""
-    if type(x) is float:
-        return x
-    if isinstance(x, Real) and not isinstance(x, bool):
-        return float(x)
-    raise TypeError(f"{where} takes a real number (int or float), got {type(x).__name__}: {x!r}")
-
-
-def _as_param(x: object, op: Op) -> Param:
-    where = f"{op.name}'s parameter"
-    return tuple(_as_float(c, where) for c in x) if type(x) is tuple else _as_float(x, where)
-
-
-def _lift(x: object) -> Value:
-    return x if isinstance(x, Value) else Value(_as_float(x, "a Value operation"))
-
-
-def _domain_error(op: Op, xs: Sequence[float], param: Param | None, err: Exception) -> Exception:
-    """The error for an op that has no value at ``xs``, naming the op and the values."""
-    call = op.written([repr(x) for x in xs], () if param is None else (repr(param),))
-    if isinstance(err, OverflowError):
-        return OverflowError(f"{call} overflows a float (results beyond 1.8e308 are not finite)")
-    need = f": {op.label} needs {op.requires}" if op.requires else ""
-    return type(err)(f"{call} is undefined ({err}){need}")
-
-
-def _all_finite(xs: Sequence[float], param: Param | None) -> bool:
-    constants = () if param is None else param if type(param) is tuple else (param,)
-    return all(map(math.isfinite, (*xs, *constants)))
-
-
-def apply(op: Op, *args: Value | Number, param: object = None) -> Value:
-    """The one node constructor: run ``op`` forward on the inputs' floats and record the edge.
-
-    Numbers among ``args`` become leaf Values; ``param`` is the op's number (``x + 0.5``'s
-    0.5, a tuple for clamp's bounds), None for ops without one. Outside ``no_grad()`` the
-    result remembers its parents, op and param; inside it is a leaf. A result that is not
-    finite where every input is finite is an error naming the op and the inputs
-    (``exp(710.0) overflows a float``), never a silent inf or NaN; NaN and inf given as inputs
-    propagate.
-    """
-    try:  # reading the floats through the slot checks that each argument is a Value
-        xs = list(map(_data_of_value, args))
-        parents = args
-    except TypeError:  # numbers among them: they become leaves
-        parents = tuple(map(_lift, args))
-        xs = list(map(data_of, parents))
-    plain = type(param) is float or (param is None and not op.params)
-    number = param if plain else _as_param(param, op)  # x + None names NoneType
-    try:
-        out = op.forward_at(xs, number)
-        if out - out != 0.0 and _all_finite(xs, number):  # out is inf or NaN
-            raise OverflowError if out == out else ValueError("math domain error")
-    except (ValueError, ArithmeticError) as err:
-        raise _domain_error(op, xs, number, err) from None
-    node = _new(Value)  # a leaf's __init__ checks its data; out is a float already
-    node.data, node.grad, node.label = out, 0.0, ""
-    if not _open_blocks or _mode.enabled:
-        node.parents, node.op, node.param = parents, op, number  # type: ignore[assignment]
-    else:
-        node.parents, node.op, node.param = (), None, None
-    return node
+def _named(method: Method, op: Op) -> Method:
+    method.__name__ = op.method or op.name
+    method.__qualname__ = f"Value.{method.__name__}"
+    method.__doc__ = op.doc
+    return method
 
 
 class Value:
@@ -184,11 +90,35 @@ class Value:
     parents: tuple[Value, ...]
     param: Param | None
 
-    def __init__(self, data: Number, label: str = "") -> None:
-        self.data = data if type(data) is float else _as_float(data, "Value")
+    def __init__(
+        self, data: Number, _children: Iterable[Value] = (), _op: str = "", label: str = ""
+    ) -> None:
+        self.data = data if type(data) is float else as_float(data, "Value")
         self.grad = 0.0
         self.label = label
         self.parents, self.op, self.param = (), None, None
+        if _children or _op:  # the micrograd lecture's node made by hand: autograd/by_hand.py
+            op, parents, param = row_for(_op, _children, self.data)
+            node = apply(op, *parents, param=param)  # a leaf inside no_grad(), as ever
+            self.data, self.parents = node.data, node.parents
+            self.op, self.param = node.op, node.param
+
+    @property
+    def _prev(self) -> frozenset[Value]:
+        """The parents as a set: the micrograd lecture's name (``parents`` keeps order and
+        repeats, ``(a, a)`` for ``a + a``)."""
+        return frozenset(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """The op's symbol (``"+"``, ``"tanh"``; ``""`` for a leaf): the lecture's ``_op``."""
+        return "" if self.op is None else self.op.label
+
+    def _backward(self) -> None:
+        """One node's chain-rule step, the lecture's ``_backward``: for each parent,
+        ``parent.grad += d self / d parent * self.grad``."""
+        for parent, local in zip(self.parents, local_partials(self), strict=True):
+            parent.grad += local * self.grad
 
     @property
     def partials(self) -> tuple[float, ...]:
@@ -199,6 +129,10 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         op = f", op={self.op.name!r}" if self.op is not None else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
+
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats the data; an empty spec gives the repr."""
+        return format(self.data, spec) if spec else repr(self)
 
     # The operators. A number beside a Value is the node's param (rows addc, rsubc, mulc, ...),
     # as PyTorch keeps a Python scalar, so a constant is never a leaf with a gradient.
@@ -234,13 +168,13 @@ class Value:
     def __rtruediv__(self, other: Number) -> Value:
         return apply(RDIVC, self, param=other)
 
-    def __pow__(self, exponent: Value | Number) -> Value:
-        if isinstance(exponent, Value):
-            return apply(POW, self, exponent)
-        return apply(POWC, self, param=exponent)
+    def __pow__(self, other: Value | Number) -> Value:
+        return (
+            apply(POW, self, other) if isinstance(other, Value) else apply(POWC, self, param=other)
+        )
 
-    def __rpow__(self, base: Number) -> Value:
-        return apply(RPOWC, self, param=base)  # d/dx c**x = c**x log c, and 0 at c = 0
+    def __rpow__(self, other: Number) -> Value:
+        return apply(RPOWC, self, param=other)  # d/dx c**x = c**x log c, and 0 at c = 0
 
     def __neg__(self) -> Value:
         return apply(NEG, self)
@@ -254,7 +188,7 @@ class Value:
         Interior nodes get fresh gradients on every call, so calling backward twice adds to the
         leaves exactly what two separate passes would; leaves keep accumulating until zeroed.
         """
-        order, grads = backpropagate(self, _as_float(grad, "backward's grad"))
+        order, grads = backpropagate(self, as_float(grad, "backward's grad"))
         for node in order:
             g = grads.get(node, 0.0)
             if node.parents:
@@ -262,39 +196,86 @@ class Value:
             else:
                 node.grad += g
 
-    if TYPE_CHECKING:  # the methods made from the table below, as a type checker sees them
+    # begin: the table's methods (python tests/test_table.py writes them)
+    abs = _unary(OPS["abs"])
+    exp = _unary(OPS["exp"])
+    expm1 = _unary(OPS["expm1"])
+    log = _unary(OPS["log"])
+    log1p = _unary(OPS["log1p"])
+    log2 = _unary(OPS["log2"])
+    log10 = _unary(OPS["log10"])
+    sqrt = _unary(OPS["sqrt"])
+    sin = _unary(OPS["sin"])
+    cos = _unary(OPS["cos"])
+    tan = _unary(OPS["tan"])
+    asin = _unary(OPS["asin"])
+    acos = _unary(OPS["acos"])
+    atan = _unary(OPS["atan"])
+    sinh = _unary(OPS["sinh"])
+    cosh = _unary(OPS["cosh"])
+    tanh = _unary(OPS["tanh"])
+    asinh = _unary(OPS["asinh"])
+    acosh = _unary(OPS["acosh"])
+    atanh = _unary(OPS["atanh"])
+    erf = _unary(OPS["erf"])
+    sigmoid = _unary(OPS["sigmoid"])
+    softplus = _unary(OPS["softplus"])
+    gelu = _unary(OPS["gelu"])
+    relu = _unary(OPS["relu"])
+    leaky_relu = _with_number(OPS["leaky_relu"])
+    step = _unary(OPS["step"])
+    sign = _unary(OPS["sign"])
+    clamp = _with_number(OPS["clamp"])
+    atan2 = _binary(OPS["atan2"])
+    hypot = _binary(OPS["hypot"])
+    minimum = _binary(OPS["minimum"])
+    maximum = _binary(OPS["maximum"])
+    xlogy = _binary(OPS["xlogy"])
+    # end: the table's methods
 
-        def __getattr__(self, name: str) -> Callable[..., Value]: ...
+
+# the float of a Value, a TypeError for anything else: one C-level pass over a node's
+# arguments checks and reads them (isinstance first, then the read, costs about 2,300
+# instructions more per node: 11% of a step of the random DAG benchmark)
+_data_of_value = vars(Value)["data"].__get__
 
 
-def _method(op: Op) -> Callable[..., Value]:
-    """``x.<op.method>(*others, *params)``: the op on x, the other Values, and its parameter
-    (one number, or several as a tuple; the row's ``default`` when none is given)."""
-    others = (op.arity or 1) - 1
+def apply(op: Op, *args: Value | Number, param: object = None) -> Value:
+    """The one node constructor: run ``op`` forward on the inputs' floats and record the edge.
 
-    def unary(self: Value) -> Value:
-        return apply(op, self)
+    Numbers among ``args`` become leaf Values; ``param`` is the op's number (``x + 0.5``'s
+    0.5, a tuple for clamp's bounds), None for ops without one. Outside ``no_grad()`` the
+    result remembers its parents, op and param; inside it is a leaf. A result that is not
+    finite where every input is finite is an error naming the op and the inputs
+    (``exp(710.0) overflows a float``), never a silent inf or NaN; NaN and inf given as inputs
+    propagate.
+    """
+    try:
+        xs = list(map(_data_of_value, args))
+        parents = args
+    except TypeError:  # numbers among them: they become leaves
+        parents = tuple(map(_lift, args))
+        xs = list(map(data_of, parents))
+    if param is None and op.params:  # x + None: the error names NoneType
+        as_param(param, op)
+    number = param if param is None or type(param) is float else as_param(param, op)
+    try:
+        out = op.forward_at(xs, number)
+        if not math.isfinite(out) and all_finite(xs, number):
+            raise OverflowError if out == out else ValueError("math domain error")
+    except (ValueError, ArithmeticError) as err:
+        raise forward_error(op, xs, number, err) from None
+    node = object.__new__(Value)  # a leaf's __init__ checks its data; out is a float already
+    node.data, node.grad, node.label = out, 0.0, ""
+    if not grad_mode.open_blocks or grad_mode.mode.enabled:
+        node.parents, node.op, node.param = parents, op, number  # type: ignore[assignment]
+    else:
+        node.parents, node.op, node.param = (), None, None
+    return node
 
-    def method(self: Value, *args: Any) -> Value:
-        values, constants = args[:others], args[others:]
-        if len(values) < others or (constants and not op.params):
-            raise TypeError(f"{op.method}() takes {others} Value argument(s), got {len(args)}")
-        if op.params and not constants and op.default is None:
-            raise TypeError(f"{op.method}() needs its parameter, as in x.{op.method}{op.params[0]}")
-        if not op.params:
-            return apply(op, self, *values)
-        given = constants[0] if len(constants) == 1 else constants or op.default
-        return apply(op, self, *values, param=_as_param(given, op))
 
-    made = unary if op.arity == 1 and not op.params else method  # one call less, most rows
-    made.__name__ = made.__qualname__ = op.method or op.name
-    made.__doc__ = op.doc
-    return made
-
-
-for _row in ROWS:
-    if _row.method:
-        setattr(Value, _row.method, _method(_row))
+def _lift(x: object) -> Value:
+    return x if isinstance(x, Value) else Value(as_float(x, "a Value operation"))
 
 
 def vsum(terms: Sequence[Value | Number]) -> Value:
@@ -322,16 +303,3 @@ def logsumexp(terms: Sequence[Value | Number]) -> Value:
     if not terms:
         raise ValueError("logsumexp needs at least one term, got none")
     return apply(OPS["logsumexp"], *terms)
-
-
-_new = object.__new__
-# the float of a Value, a TypeError for anything else: one C-level pass over a node's
-# arguments checks and reads them (isinstance first, then the read, costs about 2,300
-# instructions more per node: 11% of a step of the random DAG)
-_data_of_value = vars(Value)["data"].__get__
-ADD, SUB, MUL, DIV, NEG, POW, ABS = (
-    OPS[n] for n in ("add", "sub", "mul", "div", "neg", "pow", "abs")
-)
-ADDC, SUBC, RSUBC, MULC, DIVC, RDIVC, POWC, RPOWC = (
-    OPS[n] for n in ("addc", "subc", "rsubc", "mulc", "divc", "rdivc", "powc", "rpowc")
-)

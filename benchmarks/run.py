@@ -22,6 +22,7 @@ from typing import Any
 
 import chain
 import dag
+import digits
 import floors
 import measure
 import mlp
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
           "(RecursionError beyond, at the default recursion limit)")  # fmt: skip
     print_ratios(rows, chain_sizes)
     print_compiled(rows, replay.first_calls(dag_nodes), train_seconds(args.quick))
+    digits.report(args.quick)
 
 
 def mlp_engines() -> Engines:

@@ -52,6 +52,10 @@ def add_graph_command(commands: Any) -> None:
         "--explain", action="store_true", help="print the backward pass, step by step"
     )
     graph.add_argument(
+        "--practice", action="store_true",
+        help="with -o page.html: each step asks for the gradients before it shows them",
+    )  # fmt: skip
+    graph.add_argument(
         "--render-timeout", type=bounded_float("--render-timeout"), default=60.0,
         metavar="SECONDS", help="stop laying out the picture after this long (60)",
     )  # fmt: skip
@@ -135,6 +139,9 @@ def run_graph(args: argparse.Namespace) -> int:
     path = args.output
     if path.suffix.lower() not in PICTURES:
         raise UsageError(f"-o {path}: name the picture .svg, .png, .pdf, .dot or .html")
+    html = path.suffix.lower() == ".html"
+    if args.practice and not html:
+        raise UsageError(f"--practice is for a page: name the output .html, not {path}")
     writable_file(path)
     leaves = {name: Value(value, label=name) for name, value in bindings.items()}
     root = build(node, leaves)
@@ -147,8 +154,9 @@ def run_graph(args: argparse.Namespace) -> int:
         print(f"  d/d{variable} = {_finite(f'd/d{variable}', leaf.grad):.10g}")
     if args.explain:
         print(explain(root))
-    if path.suffix.lower() == ".html":
-        page(root, path, title=f"Backward pass of {node.text}")
+    if html:
+        title = f"Backward pass of {node.text}"
+        page(root, path, title=title, practice=args.practice, timeout=args.render_timeout)
         print(f"wrote {path} (open it in a browser to step through the backward pass)")
         return 0
     render(root, path, timeout=args.render_timeout, edge_labels=True)

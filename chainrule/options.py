@@ -55,6 +55,7 @@ class Bound:
 # progress bar, and Ctrl-C stops it.
 BOUNDS = {
     "--samples": Bound(8, 100_000, "points"),
+    "--classes": Bound(2, 10, "classes"),
     "--hidden": Bound(1, 1024, "neurons in a hidden layer"),
     "hidden layers": Bound(1, 8, "hidden layers"),
     "--epochs": Bound(1, 100_000, "epochs"),

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from autograd import Value, no_grad
 from autograd.files import write_atomically
+from nn.history import History
 from nn.module import Module
 from nn.predict import argmax
-from nn.train import History
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

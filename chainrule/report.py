@@ -10,18 +10,20 @@ is computed and backpropagated, and the neuron's part of that pass is replayed s
 from __future__ import annotations
 
 import base64
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd import Value, no_grad
 from autograd.files import write_atomically
 from autograd.graph import topo_order
+from autograd.viz import render
+from autograd.viz.style import html_escape
 from autograd.viz.webpage import html_document, stepper_section
+from chainrule.classes import classes
 from chainrule.options import percent
 
 if TYPE_CHECKING:
-    from chainrule.train_command import Run
+    from chainrule.run import Run
 
 
 def neuron_output(root: Value, prefix: str) -> Value:
@@ -47,7 +49,7 @@ def neuron_in_the_loss(run: Run) -> tuple[Value, list[float]]:
         active = [k for k, x in enumerate(run.X_train) if neuron(x).data > 0.0]
     k = (active or [0])[0]
     point = run.X_train[k]
-    inputs = [Value(point[0], label="x1"), Value(point[1], label="x2")]
+    inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(point)]
     loss = run.loss([run.model(inputs)], [run.y_train[k]])
     loss.label = "L"
     run.model.zero_grad()  # the weights still hold the last batch's dL/dw
@@ -55,13 +57,21 @@ def neuron_in_the_loss(run: Run) -> tuple[Value, list[float]]:
     return neuron_output(loss, prefix), list(point)
 
 
+def write_neuron_picture(run: Run, path: Path) -> Path:
+    """``neuron.svg`` (and ``neuron.dot``): the neuron of :func:`neuron_in_the_loss` with the
+    gradients the report's stepper ends with, what flows back through the neuron from
+    ``delta(a) = dL/da``; the caption names the inputs whose whole gradient is more."""
+    a = neuron_in_the_loss(run)[0]
+    return render(a, path, edge_labels=True, seed=a.grad)
+
+
 def _png(path: Path, alt: str) -> str:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt)}"></figure>'
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{html_escape(alt)}"></figure>'
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    cells = "".join(f"<tr><th>{html_escape(k)}</th><td>{html_escape(v)}</td></tr>" for k, v in rows)
     return f'<table class="cr-metrics">{cells}</table>'
 
 
@@ -72,9 +82,19 @@ def _numbers(run: Run) -> list[tuple[str, str]]:
         ("training accuracy", percent(history.accuracy[-1])),
         ("test loss", f"{run.test_loss[-1]:.4g}"),
         ("test accuracy", percent(run.test_accuracy[-1])),
+        *_per_class(run),
         ("epochs", f"{history.epochs} (stopped: {history.stopped})"),
         ("points", f"{len(run.X_train)} training, {len(run.X_test)} test"),
         ("training time", f"{run.seconds:.1f} s"),
+    ]
+
+
+def _per_class(run: Run) -> list[tuple[str, str]]:
+    shares = classes(run).per_class
+    if len(shares) <= 2:
+        return []
+    return [
+        ("test accuracy per class", ", ".join(f"{k}: {percent(a)}" for k, a in enumerate(shares)))
     ]
 
 
@@ -88,31 +108,33 @@ def _model(run: Run) -> str:
     names = ("dataset", "samples", "loss", "optimizer", "batch_size", "seed")
     settings = [(name, str(getattr(args, name))) for name in names]
     settings.append(("learning rate", f"{run.lr:g}"))
-    return (f'<pre class="cr-model">{escape(repr(model))}: '
+    return (f'<pre class="cr-model">{html_escape(repr(model))}: '
             f"{len(model.parameters())} parameters</pre>\n{_table(layers + settings)}")  # fmt: skip
 
 
-def write_report(run: Run, out: Path, path: Path) -> Path:
-    """The report page at ``path``, with the PNGs already written into ``out`` inlined."""
+def write_report(run: Run, out: Path, path: Path, pictures: dict[str, str]) -> Path:
+    """The report page at ``path``, with the PNGs already written into ``out`` inlined
+    (``pictures``: file name -> what it shows)."""
     a, point = neuron_in_the_loss(run)
-    where = ", ".join(f"x{i + 1} = {x:.4g}" for i, x in enumerate(point))
+    where = ", ".join(f"x{i + 1} = {x:.4g}" for i, x in enumerate(point[:4]))
+    where += f", ... ({len(point)} inputs)" if len(point) > 4 else ""
     name = a.label.rpartition(".")[0]
     title = f"{run.model!r} on {run.args.dataset}"
-    body = f"""<h1>chainrule train: {escape(title)}</h1>
+    body = f"""<h1>chainrule train: {html_escape(title)}</h1>
 <h2>How it went</h2>
 {_table(_numbers(run))}
 <div class="cr-report-grid">
-{_png(out / "curves.png", "loss and accuracy per epoch")}
-{_png(out / "boundary.png", "the decision boundary")}
+{"".join(_png(out / name, alt) for name, alt in pictures.items())}
 </div>
 <h2>The model</h2>
 {_model(run)}
-<h2>One neuron's backward pass: {escape(name)}</h2>
+<h2>One neuron's backward pass: {html_escape(name)}</h2>
 <p class="cr-intro">One training example, {where}, went through the
-trained model, and the loss L was backpropagated. The neuron's output {escape(a.label)} received
-&delta; = dL/d{escape(a.label.rpartition(".")[2])} = {a.grad:.4g} from the layers after it; the
-steps below replay the chain rule inside the neuron from there, down to its weights, its bias
-and the inputs (an input's gradient here is only the part that flows through this neuron).</p>
+trained model, and the loss L was backpropagated. The neuron's output {html_escape(a.label)}
+received &delta; = dL/d{html_escape(a.label.rpartition(".")[2])} = {a.grad:.4g} from the layers
+after it; the steps below replay the chain rule inside the neuron from there, down to its
+weights, its bias and the inputs (an input's gradient here is only the part that flows through
+this neuron, as in neuron.svg, whose caption gives the rest).</p>
 {stepper_section(a, seed=a.grad)}"""
     write_atomically(path, html_document(f"chainrule train: {title}", body).encode("utf-8"))
     return path

@@ -1,10 +1,14 @@
-"""``chainrule train``: an MLP trained on a toy 2-D data set, and its pictures.
+"""``chainrule train``: an MLP trained on a toy 2-D data set or on handwritten digits, and its
+pictures.
 
 Writes into the output folder (``chainrule-out/``): ``curves.png`` (loss and accuracy per
-epoch), ``boundary.png`` (the decision boundary), ``model.json`` (``nn.load`` reads it),
-``neuron.svg`` with ``neuron.dot`` (one neuron's graph after backward of the loss),
+epoch), ``boundary.png`` (the decision boundary, for 2-D data), ``confusion.png`` (true
+against predicted classes on the test set), ``mistakes.png`` (for digits: the misclassified
+test images with their true and predicted labels), ``model.json`` (``nn.load`` reads it),
+``neuron.svg`` with ``neuron.dot`` (one neuron's part of the loss's backward pass),
 ``report.html`` (all of it on one page, with that neuron's backward pass to step through in a
-browser) and ``metrics.json`` (settings and numbers). The same settings and seed give the same
+browser) and ``metrics.json`` (settings and numbers, per-class accuracy among them). With more
+than two classes the loss is softmax cross-entropy. The same settings and seed give the same
 numbers and files; only ``metrics.json``'s ``seconds`` differ between runs.
 """
 
@@ -14,12 +18,12 @@ import argparse
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nn
 from autograd.viz import find_renderer
+from chainrule.datasets import DATASET_HELP, DATASETS, check_classes
 from chainrule.options import (
     BOUNDS,
     TRAIN_EXAMPLE,
@@ -32,32 +36,14 @@ from chainrule.options import (
     writable_file,
 )
 from chainrule.outputs import FILES, summary, write_outputs
-from nn.data import (
-    Dataset,
-    make_blobs,
-    make_circles,
-    make_moons,
-    make_spirals,
-    make_xor,
-    signed,
-    train_test_split,
-)
+from chainrule.run import Run
+from nn.data import signed, train_test_split
 from nn.layers import ACTIVATIONS
 from nn.optim import Optimizer
 
-# every generator of nn.data, as a two-class problem of n points
-DATASETS: dict[str, Callable[..., Dataset]] = {
-    "moons": make_moons,
-    "circles": make_circles,
-    "spirals": make_spirals,
-    "blobs": lambda n, seed: make_blobs(n, centers=2, seed=seed),
-    "xor": lambda n, seed: make_xor(n, noise=0.15, seed=seed),
-}
-DATASET_HELP = (
-    "moons (default), circles, spirals, blobs (two Gaussian blobs) or xor (noisy corners)"
-)
-# loss name -> (loss, decision threshold on the output, whether labels become -1/+1)
-LOSSES = {
+# loss name -> (loss, decision threshold on one output, whether labels become -1/+1)
+LOSSES: dict[str, tuple[Callable[..., Any], float, bool]] = {
+    "ce": (nn.cross_entropy, 0.0, False),  # one output per class, softmax
     "bce": (nn.binary_cross_entropy_with_logits, 0.0, False),
     "mse": (nn.mse_loss, 0.5, False),
     "hinge": (nn.hinge_loss, 0.0, True),
@@ -90,7 +76,7 @@ def batch_size(text: str) -> int | None:
 def check_work(args: argparse.Namespace) -> None:
     """Refuse a model with too many parameters, or a training step that would build too
     large a graph (see BOUNDS in chainrule.options), before anything is computed."""
-    sizes = [2, *args.hidden, 1]
+    sizes = [DATASETS[args.dataset].inputs, *args.hidden, n_outputs(args)]
     parameters = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
     if check_bound("parameters", parameters):
         raise UsageError(
@@ -108,6 +94,30 @@ def check_work(args: argparse.Namespace) -> None:
         )
 
 
+def n_outputs(args: argparse.Namespace) -> int:
+    """One output per class for softmax cross-entropy, else one."""
+    return args.classes if args.loss == "ce" else 1
+
+
+def fill_defaults(args: argparse.Namespace) -> None:
+    """The options left out take the data set's defaults; a two-class loss with more
+    classes is refused, naming the loss that fits."""
+    dataset = DATASETS[args.dataset]
+    for name in ("classes", "samples", "epochs"):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(dataset, name))
+    if args.batch_size == -1:  # not given ("full" is None)
+        args.batch_size = dataset.batch_size
+    args.hidden = args.hidden or list(dataset.hidden)
+    check_classes(args.dataset, args.classes)
+    args.loss = args.loss or ("ce" if args.classes > 2 or dataset.images else "bce")
+    if args.loss != "ce" and args.classes > 2:
+        raise UsageError(
+            f"--loss {args.loss} is for two classes and one output: with --classes "
+            f"{args.classes} use --loss ce (softmax cross-entropy)"
+        )
+
+
 def add_train_command(commands: Any) -> None:
     """Register ``train`` and its options on the sub-command parsers."""
     train = commands.add_parser(
@@ -117,15 +127,20 @@ def add_train_command(commands: Any) -> None:
         **with_example(TRAIN_EXAMPLE),
     )
     option = train.add_argument
-    option("--dataset", choices=sorted(DATASETS), default="moons", help=DATASET_HELP)
-    option("--samples", type=bounded_int("--samples"), default=200, help="points (200)")
-    option("--hidden", type=hidden_sizes, default=[16, 16], help="hidden layer sizes (16,16)")
+    option("--dataset", choices=list(DATASETS), default="moons", help=DATASET_HELP)
+    option("--classes", type=bounded_int("--classes"),
+           help="classes, for spirals, blobs and digits (2; digits 10)")  # fmt: skip
+    option("--samples", type=bounded_int("--samples"), help="points (200; digits all 1797)")
+    option("--hidden", type=hidden_sizes, help="hidden layer sizes (16,16; digits 32)")
     option("--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="relu")
-    option("--loss", choices=sorted(LOSSES), default="bce", help="bce on logits (default)")
+    option("--loss", choices=list(LOSSES),
+           help="ce: softmax cross-entropy (default for more than two classes and digits); "
+           "bce on logits (default for two)")  # fmt: skip
     option("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
     option("--lr", type=bounded_float("--lr"), help="learning rate (adam 0.01, sgd 0.1, ...)")
-    option("--epochs", type=bounded_int("--epochs"), default=50)
-    option("--batch-size", type=batch_size, default=16, help="examples per step, or full")
+    option("--epochs", type=bounded_int("--epochs"), help="epochs (50; digits 10)")
+    option("--batch-size", type=batch_size, default=-1,  # -1: the data set's default
+           help="examples per step, or full (16; digits 32)")  # fmt: skip
     option("--seed", type=bounded_int("--seed"), default=0, help="data, weights, batches (0)")
     option("--out", type=Path, default=Path("chainrule-out"), help="output folder")
     option("--quiet", action="store_true", help="no progress bar, no summary")
@@ -138,27 +153,9 @@ def add_train_command(commands: Any) -> None:
     train.set_defaults(run=run_train)
 
 
-@dataclass
-class Run:
-    """A training run's data, model and results."""
-
-    args: argparse.Namespace
-    X_train: list[list[float]]
-    X_test: list[list[float]]
-    y_train: list[Any]
-    y_test: list[Any]
-    model: nn.MLP
-    threshold: float  # an output above it predicts class 1
-    lr: float
-    loss: Callable[..., Any]  # outputs, targets -> the loss Value
-    history: nn.History = field(default_factory=nn.History)
-    test_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float | None] = field(default_factory=list)
-    seconds: float = 0.0
-
-
 def run_train(args: argparse.Namespace) -> int:
     """Train, then write every output; nothing is written if training fails."""
+    fill_defaults(args)
     check_work(args)
     _check_drawing_tools()
     out = _prepare_folder(args.out)
@@ -191,11 +188,13 @@ def _check_drawing_tools() -> None:
 
 
 def _setup(args: argparse.Namespace) -> Run:
-    X, labels = DATASETS[args.dataset](n=args.samples, seed=args.seed)  # noqa: N806
+    dataset = DATASETS[args.dataset]
+    X, labels = dataset.make(args.samples, args.seed, args.classes)  # noqa: N806
     _, threshold, to_signed = LOSSES[args.loss]
     y = signed(labels) if to_signed else labels
     split = train_test_split(X, y, test_size=0.25, seed=args.seed)
-    model = nn.MLP(2, [*args.hidden, 1], activation=args.activation, seed=args.seed)
+    sizes = [*args.hidden, n_outputs(args)]
+    model = nn.MLP(dataset.inputs, sizes, activation=args.activation, seed=args.seed)
     lr = args.lr or OPTIMIZERS[args.optimizer][1]
     loss = LOSSES[args.loss][0]
     return Run(args, *split, model=model, threshold=threshold, lr=lr, loss=loss)

@@ -13,6 +13,7 @@ from nn import data, init, losses, optim, schedules
 from nn.batchnorm import BatchNorm
 from nn.data import batches, train_test_split
 from nn.divergence import DivergenceError
+from nn.history import History
 from nn.io import ModelFileError, load, save
 from nn.layers import MLP, Dropout, Layer, Neuron
 from nn.losses import (
@@ -28,12 +29,13 @@ from nn.losses import (
 from nn.metrics import evaluate
 from nn.module import Module
 from nn.optim import SGD, Adam, AdamW, RMSprop, clip_grad_norm, clip_grad_value
+from nn.predict import predict
 from nn.restarts import Restarts, Run, random_restarts
 from nn.schedules import CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR
 from nn.softmax import log_softmax, softmax
 from nn.torch_bridge import to_torch
 from nn.torch_import import from_torch
-from nn.train import History, fit
+from nn.train import fit
 
 __all__ = [
     "MLP",
@@ -74,6 +76,7 @@ __all__ = [
     "losses",
     "mse_loss",
     "optim",
+    "predict",
     "random_restarts",
     "save",
     "schedules",

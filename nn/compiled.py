@@ -5,9 +5,9 @@ model's outputs, the loss, the penalties) is traced once per batch size, the tar
 inputs beside the examples, and replayed on floats, with the same numbers as the engine bit
 for bit. Models whose training-mode graph depends on more than the inputs are left to the
 engine: dropout draws a new mask every step and batch norm updates its running statistics.
-A loss that reads numbers while building its graph (binary cross-entropy on probabilities
-clamps its logarithm) is detected by the trace and runs on the engine too; every other
-built-in loss compiles, cross-entropy included (its ``logsumexp`` is one row of the table).
+A loss that reads numbers while building its graph is detected by the trace and runs on the
+engine too. Every built-in loss compiles: cross-entropy's ``logsumexp`` and binary
+cross-entropy's held logarithms are rows of the table, so neither reads a number.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ class CompiledObjective:
     def run(self, xb: list[Any], yb: list[Any]) -> tuple[float, list[Any]]:
         """Zero the gradients, run the batch, add its gradients into ``.grad``; the loss and
         the model's outputs (as leaf Values, for accuracy)."""
-        self.model.zero_grad()
+        for p in self.step.params:  # the model's parameters, listed once (zero_grad walks it)
+            p.grad = 0.0
         loss, outputs = self.step.backward(xb, yb)
         return loss, _regroup(outputs, self.step.output_nesting)
 

@@ -1,9 +1,11 @@
-"""Toy data sets, generated (no downloads, no numpy), and batching.
+"""Toy data sets, generated (no downloads, no numpy), a real one (``load_digits``), and
+batching.
 
 Every generator returns ``(X, y)``: ``X`` a list of points (lists of floats), ``y`` a list of
 int class labels 0, 1, ... Each takes a ``seed`` for a private ``random.Random``, so the
 same seed gives the same data and the global random state is never touched. For the hinge
-loss, which wants labels -1 and +1, use ``signed(y)``.
+loss, which wants labels -1 and +1, use ``signed(y)``. ``batches`` and ``train_test_split``
+take lists or numpy arrays and give lists.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator, Sequence
+from operator import index
 from typing import TypeVar
+
+from nn.digits import load_digits as load_digits
+from nn.inputs import plain
 
 Point = list[float]
 Dataset = tuple[list[Point], list[int]]
@@ -25,9 +31,14 @@ def _rng(seed: Seed) -> random.Random:
 
 
 def _check_n(n: int, least: int = 1, what: str = "the number of points") -> int:
-    if type(n) is not int or n < least:
+    """``n`` as an int (a numpy integer too), at least ``least``; else an error naming it."""
+    try:
+        count = index(n) if not isinstance(n, bool) else None
+    except TypeError:
+        count = None
+    if count is None or count < least:
         raise ValueError(f"{what} must be an int >= {least}, got {n!r}")
-    return n
+    return count
 
 
 def _shuffled(points: list[Point], labels: list[int], rng: random.Random) -> Dataset:
@@ -37,8 +48,8 @@ def _shuffled(points: list[Point], labels: list[int], rng: random.Random) -> Dat
 
 
 def signed(y: Sequence[int]) -> list[float]:
-    """Labels 0/1 as -1.0/+1.0 (for ``hinge_loss``)."""
-    return [2.0 * t - 1.0 for t in y]
+    """Labels 0/1 as -1.0/+1.0 (for ``hinge_loss``); a list or an array."""
+    return [2.0 * t - 1.0 for t in plain(y)]
 
 
 XOR_POINTS = ([0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0])
@@ -94,6 +105,7 @@ def make_spirals(
 ) -> Dataset:
     """``classes`` interleaved spiral arms from the origin, each turning ``turns`` times; arm k
     is rotated by 2 pi k / classes. ``noise`` jitters the angle (radians)."""
+    classes = _check_n(classes, 1, "classes")
     rng, n = _rng(seed), _check_n(n, classes)
     points: list[Point] = []
     labels: list[int] = []
@@ -108,11 +120,17 @@ def make_spirals(
 
 
 def make_blobs(
-    n: int = 100, centers: int = 3, std: float = 1.0, box: float = 10.0, seed: Seed = None
+    n: int = 100,
+    centers: int = 3,
+    std: float = 1.0,
+    box: float = 10.0,
+    seed: Seed = None,
+    classes: int | None = None,
 ) -> Dataset:
-    """Gaussian blobs of std ``std`` around ``centers`` points drawn uniformly in
-    [-box, box]^2; point i belongs to blob i mod centers."""
-    rng, centers = _rng(seed), _check_n(centers, 1, "centers")
+    """Gaussian blobs of std ``std`` around ``classes`` (or ``centers``: the same) points
+    drawn uniformly in [-box, box]^2; point i belongs to blob i mod classes."""
+    rng = _rng(seed)
+    centers = _check_n(centers if classes is None else classes, 1, "classes (centers)")
     middles = [[rng.uniform(-box, box), rng.uniform(-box, box)] for _ in range(centers)]
     points: list[Point] = []
     labels: list[int] = []
@@ -133,6 +151,7 @@ def batches(
     """Yield ``(X_batch, y_batch)`` covering the data once: ``batch_size`` None is one full
     batch (batch gradient descent), 1 is stochastic gradient descent, k is mini-batch; the
     last batch may be smaller. ``shuffle`` reorders the examples first."""
+    X, y = plain(X), plain(y)  # noqa: N806
     if len(X) != len(y):
         raise ValueError(f"batches: {len(X)} inputs but {len(y)} targets")
     size = len(X) if batch_size is None else batch_size
@@ -154,6 +173,7 @@ def train_test_split(
 ) -> tuple[list[T], list[T], list[U], list[U]]:
     """Shuffle and split into ``X_train, X_test, y_train, y_test`` (scikit-learn's order);
     ``test_size`` is a fraction in (0, 1)."""
+    X, y = plain(X), plain(y)  # noqa: N806
     if len(X) != len(y):
         raise ValueError(f"train_test_split: {len(X)} inputs but {len(y)} targets")
     if not 0.0 < test_size < 1.0:

@@ -25,10 +25,8 @@ its ``history`` keeps everything a flag would have.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from nn.train import History
+from nn.history import History
 
 EXPLODING = 1e6
 

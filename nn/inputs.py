@@ -18,6 +18,10 @@ from typing import Any
 
 from autograd import Value
 
+# What a user hands over as data: a list or tuple, or anything with tolist() (a numpy array
+# of any float or int dtype, a numpy scalar). Typed Any because numpy is not a dependency.
+Data = Any
+
 
 def plain(data: Any) -> Any:
     """``data.tolist()`` when it has one (numpy arrays and scalars, and the like), else

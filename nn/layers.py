@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from operator import methodcaller
 
 from autograd import Value, dot
 from nn.batchnorm import BatchNorm
@@ -22,13 +23,11 @@ from nn.residual import add_input, check_residual_widths
 Input = Sequence[Value | float]
 Output = Value | list[Value]
 
+# methodcallers, not lambdas, so that a model pickles
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "relu": lambda z: z.relu(),
-    "leaky_relu": lambda z: z.leaky_relu(),
-    "tanh": lambda z: z.tanh(),
-    "sigmoid": lambda z: z.sigmoid(),
-    "linear": None,  # a = z
+    name: methodcaller(name) for name in ("relu", "leaky_relu", "tanh", "sigmoid")
 }
+ACTIVATIONS["linear"] = None  # a = z
 
 
 def _check_activation(activation: str) -> str:
@@ -155,9 +154,8 @@ class Layer(Module):
         return add_input(x, outs, [n._name for n in self.neurons]) if self.residual else outs
 
     def __repr__(self) -> str:
-        options = ", batchnorm=True" if self.bn else ""
-        options += ", residual=True" if self.residual else ""
-        return f"Layer({self.nin}, {len(self.neurons)}, activation={self.activation!r}{options})"
+        return (f"Layer({self.nin}, {len(self.neurons)}, activation={self.activation!r}, "
+                f"batchnorm={self.bn is not None}, residual={self.residual})")  # fmt: skip
 
 
 class Dropout(Module):
@@ -246,6 +244,9 @@ class MLP(Module):
         return [o[0] if len(o) == 1 else o for o in outs]
 
     def __repr__(self) -> str:
-        options = ", batchnorm=True" if self.batchnorm else ""
-        options += ", residual=True" if self.residual else ""
-        return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}{options})"
+        # every setting of the network as it is now (not how its first weights were drawn)
+        settings = {"activation": self.activation, "output_activation": self.output_activation,
+                    "dropout": self.dropout.p, "batchnorm": self.batchnorm,
+                    "residual": self.residual}  # fmt: skip
+        shown = ", ".join(f"{k}={v!r}" for k, v in settings.items())
+        return f"MLP({self.nin}, {self.nouts}, {shown})"

@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeGuard
+from typing import TypeGuard
 
-from autograd import Value, dot, logsumexp, vsum
-from nn.inputs import plain
+from autograd import OPS, Value, apply, dot, logsumexp, vsum
+from nn.inputs import Data, plain
 from nn.softmax import class_row, logits_of
 from nn.softmax import log_softmax as log_softmax  # beside the losses too, where they were
 from nn.softmax import softmax as softmax
 
-Target = float | Sequence[float]
 Outputs = Sequence[Value | Sequence[Value]]
 LossFn = Callable[..., Value]
 
 
+BCE = OPS["bce"]
 Pair = tuple[Value, Value | float]  # a target is a Value while a compiled step is traced
 
 
-def _pairs(outputs: Outputs, targets: Sequence[Target], loss: str) -> list[Pair]:
+def _pairs(outputs: Outputs, targets: Data, loss: str) -> list[Pair]:
     """``(a, y)`` for every output unit of every example, checking the shapes agree, the
     outputs are Values and the targets finite numbers (lists or arrays)."""
     targets = plain(targets)
@@ -96,28 +96,20 @@ def _reduce(terms: list[Value], n: int, reduction: str) -> Value:
     return total * (1.0 / n) if reduction == "mean" and n else total
 
 
-def mse_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "mean") -> Value:
+def mse_loss(outputs: Outputs, targets: Data, reduction: str = "mean") -> Value:
     """Mean squared error: L = mean over examples of sum_j (a_j - y_j)^2."""
     terms = [(a - y) ** 2 for a, y in _pairs(outputs, targets, "mse_loss")]
     return _reduce(terms, len(outputs), reduction)
 
 
-def squared_error(outputs: Outputs, targets: Sequence[Target], reduction: str = "sum") -> Value:
+def squared_error(outputs: Outputs, targets: Data, reduction: str = "sum") -> Value:
     """Half the squared error, L = 1/2 ||y - a||^2, whose gradient dL/da is a - y (the loss of
     the worked example in docs/backprop.md); summed over the batch by default."""
     terms = [0.5 * (a - y) ** 2 for a, y in _pairs(outputs, targets, "squared_error")]
     return _reduce(terms, len(outputs), reduction)
 
 
-def _log_clamped(a: Value) -> Value:
-    # As PyTorch does, log(a) is clamped at -100 so a saturated probability (exactly 0.0)
-    # gives a large finite loss instead of a domain error.
-    return a.log() if a.data > math.exp(-100.0) else Value(-100.0)
-
-
-def binary_cross_entropy(
-    outputs: Outputs, targets: Sequence[Target], reduction: str = "mean"
-) -> Value:
+def binary_cross_entropy(outputs: Outputs, targets: Data, reduction: str = "mean") -> Value:
     """L = -(y log a + (1 - y) log(1 - a)) for probabilities a (e.g. sigmoid outputs).
 
     Through a sigmoid, dL/dz = a - y. Prefer ``binary_cross_entropy_with_logits`` on z, which
@@ -125,20 +117,13 @@ def binary_cross_entropy(
     """
     pairs = _pairs(outputs, targets, "binary_cross_entropy")
     _in_unit_interval(pairs, "binary_cross_entropy", "for labels -1/+1 use hinge_loss")
-    bad = next(((i, a.data) for i, (a, _) in enumerate(pairs) if not 0.0 <= a.data <= 1.0), None)
-    if bad is not None:
-        raise ValueError(
-            f"binary_cross_entropy needs probabilities in [0, 1], but output {bad[0]} is "
-            f"{bad[1]!r}: an MLP's linear output is a logit, so use "
-            "nn.binary_cross_entropy_with_logits on it, or give the model "
-            "output_activation='sigmoid'"
-        )
-    terms = [-(y * _log_clamped(a) + (1.0 - y) * _log_clamped(1.0 - a)) for a, y in pairs]
-    return _reduce(terms, len(outputs), reduction)
+    # one row, bce: each log held at -100 (as PyTorch does), so a saturated probability gives
+    # a large finite loss; an output outside [0, 1] is its domain error
+    return _reduce([apply(BCE, a, y) for a, y in pairs], len(outputs), reduction)
 
 
 def binary_cross_entropy_with_logits(
-    outputs: Outputs, targets: Sequence[Target], reduction: str = "mean"
+    outputs: Outputs, targets: Data, reduction: str = "mean"
 ) -> Value:
     """Binary cross-entropy on logits z: L = softplus(z) - y z = log(1 + e^z) - y z, which
     equals -(y log sigma(z) + (1 - y) log(1 - sigma(z))) without overflow; dL/dz = sigma(z) - y."""
@@ -147,7 +132,7 @@ def binary_cross_entropy_with_logits(
     return _reduce([a.softplus() - y * a for a, y in pairs], len(outputs), reduction)
 
 
-def hinge_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "mean") -> Value:
+def hinge_loss(outputs: Outputs, targets: Data, reduction: str = "mean") -> Value:
     """Max-margin loss for labels y in {-1, +1}: L = relu(1 - y s) (micrograd's moons demo)."""
     pairs = _pairs(outputs, targets, "hinge_loss")
     bad = [y for _, y in pairs if not isinstance(y, Value) and y not in (-1.0, 1.0)]
@@ -161,7 +146,7 @@ def hinge_loss(outputs: Outputs, targets: Sequence[Target], reduction: str = "me
 
 def cross_entropy(
     outputs: Sequence[Sequence[Value]],
-    targets: Any,
+    targets: Data,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Value:

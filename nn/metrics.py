@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value, no_grad
-from nn.inputs import check_samples
+from nn.inputs import Data, check_samples
 from nn.losses import LossFn, binary_cross_entropy_with_logits, mse_loss
 from nn.module import Module
 from nn.predict import predicted_class, target_class
@@ -37,8 +37,8 @@ def count_correct(outputs: Sequence[Any], targets: Sequence[Any], loss: LossFn) 
 
 def evaluate(
     model: Module,
-    X: Sequence[Any],  # noqa: N803 (the usual name for a batch of inputs)
-    y: Sequence[Any],
+    X: Data,  # noqa: N803 (the usual name for a batch of inputs)
+    y: Data,
     loss: LossFn = mse_loss,
 ) -> tuple[float, float | None]:
     """``(loss, accuracy)`` of ``model`` on ``(X, y)`` in eval mode (dropout off), building
@@ -53,3 +53,19 @@ def evaluate(
             return loss(outputs, y).data, None if correct is None else correct / len(X)
     finally:
         model.train(was_training)
+
+
+def confusion_matrix(
+    truths: Sequence[Any], predictions: Sequence[Any], classes: int
+) -> list[list[int]]:
+    """``m[t][p]``: how many examples of class t were predicted as class p (the diagonal
+    holds the right answers). Targets may be indices or one-hot rows (their argmax)."""
+    matrix = [[0] * classes for _ in range(classes)]
+    for t, p in zip(truths, predictions, strict=True):
+        matrix[int(target_class(t))][int(p)] += 1
+    return matrix
+
+
+def per_class_accuracy(matrix: Sequence[Sequence[int]]) -> list[float | None]:
+    """For each class, the share of its examples predicted right (None: none in the data)."""
+    return [row[k] / sum(row) if sum(row) else None for k, row in enumerate(matrix)]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd import Value, no_grad
-from nn.inputs import check_sample, plain
+from nn.inputs import Data, check_sample, plain
 from nn.module import Module
 
 
@@ -43,7 +43,7 @@ def target_class(target: Any) -> float:
     return _number(target)
 
 
-def predict(model: Module, X: Any, threshold: float | None = None) -> list[Any]:  # noqa: N803
+def predict(model: Module, X: Data, threshold: float | None = None) -> list[Any]:  # noqa: N803
     """What ``model`` predicts for each example of ``X`` (a list or an array), in eval mode
     and building no graph: the class index (an int) for a model with several outputs; for one
     output, its number (regression), or with a ``threshold`` the class 1 or 0 (use 0.0 on

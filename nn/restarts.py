@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
+from nn.history import History
 from nn.module import Module
 from nn.optim import Optimizer
-from nn.train import History, fit
+from nn.train import fit
 
 
 @dataclass

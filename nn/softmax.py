@@ -65,8 +65,8 @@ def class_row(target: Any, k: int, i: int) -> list[Any]:
         return [(0.5 - abs(target - j)).step() for j in range(k)]
     if isinstance(target, (list, tuple)):
         return _probabilities(list(target), k, i)
-    integral = isinstance(target, (int, float)) and not isinstance(target, bool)
-    if not integral or target != int(target) or not 0 <= target < k:
+    number = isinstance(target, (int, float)) and not isinstance(target, bool)
+    if not number or not 0 <= target < k or target != int(target):  # NaN and inf fail first
         raise ValueError(
             f"cross_entropy: example {i} has {k} logits and class {target!r}: classes are the "
             f"ints 0 to {k - 1} (or give a row of {k} probabilities)"

@@ -14,14 +14,14 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, no_grad
 from nn.compiled import CompiledObjective, warn_engine, why_not_compiled
 from nn.data import batches
 from nn.divergence import DivergenceError, Diverging, Watch
-from nn.inputs import check_samples
+from nn.history import History
+from nn.inputs import Data, check_samples
 from nn.layers import MLP
 from nn.losses import LossFn, l1_penalty, l2_penalty, mse_loss
 from nn.metrics import count_correct
@@ -31,28 +31,6 @@ from nn.schedules import Schedule
 
 Callback = Callable[[int, "History"], Any]
 Batches = Iterable[tuple[list[Any], list[Any]]]
-
-
-@dataclass
-class History:
-    """Per-epoch records: the loss (batch losses averaged, weighted by batch size), accuracy
-    on the examples as seen during the epoch (None for regression targets), learning rate,
-    gradient norm ||g|| and per-layer gradient norms (means over the epoch's batches, before
-    clipping) and wall-clock seconds. ``stopped`` says why training ended: ``"tol"``,
-    ``"max_epochs"``, ``"callback"``, or ``"diverged"`` (in ``DivergenceError.history``)."""
-
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float | None] = field(default_factory=list)
-    lr: list[float] = field(default_factory=list)
-    grad_norm: list[float] = field(default_factory=list)
-    layer_grad_norms: list[list[float]] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-    stopped: str = ""
-
-    @property
-    def epochs(self) -> int:
-        """How many epochs ran."""
-        return len(self.loss)
 
 
 def _is_weight(name: str) -> bool:
@@ -130,10 +108,15 @@ class _Trainer:
         history.seconds.append(time.perf_counter() - start)
 
     def check_last_update(self) -> None:
-        """The loss on the epoch's last batch at the parameters its update gave, checked as
-        every batch's loss is (Diverging, or the op's OverflowError or ValueError)."""
-        with no_grad():
-            self.watch.loss(self.objective(*self.last_batch)[0].data)
+        """The loss on the epoch's last batch at the parameters its update gave (in eval mode),
+        checked as every batch's loss is (Diverging, or the op's OverflowError or ValueError)."""
+        self.model.eval()  # no side effects: batch norm's statistics and dropout's draws stay
+        try:
+            with no_grad():
+                loss = self.objective(*self.last_batch)[0].data
+        finally:
+            self.model.train()
+        self.watch.loss(loss)
 
 
 def _stop_reason(
@@ -192,8 +175,8 @@ def _progress_bar(epochs: int, progress: bool | None) -> Any:
 
 def fit(
     model: Module,
-    X: Sequence[Any],  # noqa: N803 (the usual name for the inputs)
-    y: Sequence[Any],
+    X: Data,  # noqa: N803 (the usual name for the inputs)
+    y: Data,
     loss: LossFn = mse_loss,
     optimizer: Optimizer | None = None,
     epochs: int = 100,

@@ -8,6 +8,7 @@ import fcntl
 import json
 import math
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -29,8 +30,8 @@ SCRIPT = Path(sys.executable).parent / "chainrule"
 PNG = b"\x89PNG\r\n\x1a\n"
 NEURON = ("tanh(x*w + b)", "--at", "x=2,w=-3,b=6.88")
 SHORT = ("--samples", "40", "--hidden", "4", "--epochs", "3", "--quiet")
-FILES = {"curves.png", "boundary.png", "model.json", "neuron.svg", "neuron.dot", "report.html",
-         "metrics.json"}  # fmt: skip
+FILES = {"curves.png", "boundary.png", "confusion.png", "model.json", "neuron.svg",
+         "neuron.dot", "report.html", "metrics.json"}  # fmt: skip
 
 
 def chainrule(*args: str, cwd: Path, script: bool = False) -> subprocess.CompletedProcess[str]:
@@ -109,6 +110,43 @@ def test_train_draws_one_neuron_with_the_gradients_the_loss_sends(
     x1 = float(after["x1"][0].split()[1])
     w0_grad = float(after["layers.0.neurons.0.w.0"][1].split()[1])
     assert w0_grad == pytest.approx(x1 * dl_da, rel=2e-3)
+
+
+def drawn_gradients(dot: str) -> tuple[dict[str, tuple[str, float]], dict[str, list[float]]]:
+    """From a picture's DOT text: each box's (name, gradient shown), and the contributions its
+    drawn edges carry (``local x upstream = contribution``), by box id."""
+    boxes = {
+        box: (name, float(grad))
+        for box, name, grad in re.findall(r"(n\d+) \[label=<.*?<B>(.*?)</B>.*?grad (\S+?)<", dot)
+    }
+    sent: dict[str, list[float]] = {box: [] for box in boxes}
+    for box, contribution in re.findall(r"(n\d+) -> n\d+op \[label=\".* = (\S+)\"", dot):
+        sent[box].append(float(contribution))
+    return boxes, sent
+
+
+def test_train_neuron_picture_adds_up_and_agrees_with_the_report(
+    default_run: tuple[Path, str],
+) -> None:
+    out = default_run[0] / "chainrule-out"
+    dot = (out / "neuron.dot").read_text()
+    boxes, sent = drawn_gradients(dot)
+    lines = dot.split('label="')[1].split('"')[0].split("\\l")  # the caption's lines
+    caption = dict(line.split(": ", 1) for line in lines if "through nodes not drawn" in line)
+    assert set(caption) == {"x1", "x2"}  # the inputs feed the other neurons too
+    for box, (name, grad) in boxes.items():
+        if sent[box]:  # every number on a node is the sum of its drawn edges...
+            assert grad == pytest.approx(math.fsum(sent[box]), rel=2e-3, abs=1e-12), name
+        if name in caption:  # ...plus what the caption says comes from elsewhere
+            words = caption[name].split()  # "P here + R through nodes not drawn = W"
+            here, rest, whole = float(words[0]), float(words[3]), float(words[-1])
+            assert here == grad
+            assert here + rest == pytest.approx(whole, rel=2e-3, abs=1e-12)
+            assert rest != 0.0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    data = json.loads(html.split('class="cr-data">')[1].split("</script>")[0])
+    shown = {box: float(text.split()[1]) for box, text in data["nodes"].items()}
+    assert shown == {box: grad for box, (_, grad) in boxes.items()}  # the report's last step
 
 
 def test_outputs_have_ordinary_permissions(default_run: tuple[Path, str]) -> None:

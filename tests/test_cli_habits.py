@@ -53,7 +53,8 @@ def test_every_subcommand_help_ends_with_an_example_that_runs(command: str, tmp_
 
 def generators() -> set[str]:
     functions = inspect.getmembers(data, inspect.isfunction)
-    return {name.removeprefix("make_") for name, _ in functions if name.startswith("make_")}
+    made = {name.removeprefix("make_") for name, _ in functions if name.startswith("make_")}
+    return made | {name.removeprefix("load_") for name, _ in functions if name.startswith("load_")}
 
 
 def test_every_data_set_of_nn_data_is_offered(tmp_path: Path) -> None:
@@ -61,7 +62,7 @@ def test_every_data_set_of_nn_data_is_offered(tmp_path: Path) -> None:
     offered = re.search(r"--dataset \{([^}]*)\}", usage)
     assert offered is not None, usage
     assert set(offered.group(1).split(",")) == generators() == {
-        "moons", "circles", "spirals", "blobs", "xor"
+        "moons", "circles", "spirals", "blobs", "xor", "digits"
     }  # fmt: skip
 
 

@@ -4,6 +4,8 @@ outcome an exit status and at most one stderr line, never a traceback, never a h
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,10 +25,13 @@ HANG = 120  # seconds: a run this long is a hang, not a slow machine
 SMALL = ("--samples", "16", "--hidden", "3", "--epochs", "2", "--quiet")
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*PYTHON, *args], cwd=cwd, capture_output=True, text=True, timeout=HANG, check=False
-    )
+        [*PYTHON, *args], cwd=cwd, capture_output=True, text=True, timeout=HANG, check=False,
+        env=None if env is None else {**os.environ, **env},
+    )  # fmt: skip
 
 
 def error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -105,16 +110,27 @@ def test_a_step_outside_the_domain_blames_eps_and_a_kink_says_so(tmp_path: Path)
     assert "the gradient is wrong" not in line
 
 
-def test_a_picture_that_takes_too_long_to_lay_out_is_stopped(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", ["svg", "png", "pdf", "html"])
+def test_a_picture_that_takes_too_long_to_lay_out_is_stopped(tmp_path: Path, suffix: str) -> None:
     hub = "*".join(["x"] * 300)  # 600 characters, one node feeding 300: minutes of layout
+    env = None
+    if suffix == "pdf" and not shutil.which("dot"):  # graphviz-pure writes no PDF: a renderer
+        slow = tmp_path.parent / "slow-dot"  # that never finishes stands in for Graphviz's
+        slow.write_text("#!/bin/sh\nexec sleep 600\n")
+        slow.chmod(0o755)
+        env = {"CHAINRULE_DOT": str(slow)}
     result = run(
-        "graph", "--at", "x=1", "-o", "hub.svg", "--render-timeout", "1", hub, cwd=tmp_path
-    )
+        "graph", "--at", "x=1", "-o", f"hub.{suffix}", "--render-timeout", "1", hub,
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
     assert result.returncode == 1
     line = error_line(result)
     assert "did not finish laying out the picture in 1 s and was stopped" in line
-    assert "(the DOT source was written to hub.dot)" in line
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["hub.dot"]
+    if suffix == "html":  # a page is written whole or not at all, and has no DOT beside it
+        assert list(tmp_path.iterdir()) == []
+    else:
+        assert "(the DOT source was written to hub.dot)" in line
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["hub.dot"]
 
 
 def test_a_closed_pipe_is_not_an_error_and_the_picture_is_still_drawn(tmp_path: Path) -> None:

@@ -29,13 +29,13 @@ LOSSES = [
     (nn.hinge_loss, nn.data.signed(LABELS), {}),
     (nn.binary_cross_entropy_with_logits, LABELS, {}),
     (nn.mse_loss, LABELS, {"activation": "tanh"}),
-    (nn.binary_cross_entropy, LABELS, {"output_activation": "sigmoid"}),  # reads .data
+    (nn.binary_cross_entropy, LABELS, {"output_activation": "sigmoid"}),
     (nn.hinge_loss, nn.data.signed(LABELS), {"dropout": 0.2}),  # a new mask every step
     (nn.hinge_loss, nn.data.signed(LABELS), {"batchnorm": True}),  # running statistics
 ]
 
 
-@pytest.mark.filterwarnings("ignore:fit trains on the engine")  # the last three: by design
+@pytest.mark.filterwarnings("ignore:fit trains on the engine")  # the last two: by design
 @pytest.mark.parametrize("batch_size", [None, 8, 1])
 @pytest.mark.parametrize(("loss", "y", "model"), LOSSES)
 def test_fit_gives_the_same_history_compiled_or_not(
@@ -51,6 +51,13 @@ def test_fit_gives_the_same_history_compiled_or_not(
     assert compiled.grad_norm == eager.grad_norm
     assert compiled.layer_grad_norms == eager.layer_grad_norms
     assert compiled_weights == weights
+
+
+@pytest.mark.parametrize(("loss", "y", "model"), [*LOSSES[:4], (nn.squared_error, LABELS, {})])
+def test_every_built_in_loss_compiles(loss: Any, y: list[Any], model: dict[str, Any]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EagerFallbackWarning)  # an engine fallback warns
+        train(True, loss, y, 8, **model)
 
 
 CLASSES = nn.data.make_blobs(48, centers=4, seed=0)
@@ -82,6 +89,8 @@ def test_dropout_and_batch_norm_in_training_mode_are_left_to_the_engine() -> Non
     assert why_not_compiled(nn.MLP(2, [4, 1], dropout=0.5).eval()) == ""
     assert why_not_compiled(nn.MLP(2, [4, 1])) == ""
     assert why_not_compiled(nn.MLP(2, [4, 1]), nn.mse_loss) == ""
+    assert why_not_compiled(nn.MLP(2, [4, 3]), nn.cross_entropy) == ""
+    assert why_not_compiled(nn.MLP(2, [4, 1]), nn.binary_cross_entropy) == ""
 
 
 def test_a_loss_of_your_own_that_compares_its_targets_runs_on_the_engine_with_a_warning() -> None:

@@ -3,6 +3,8 @@
 # ruff: noqa: N806 (X: the usual name for a batch of inputs)
 import math
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -53,7 +55,7 @@ def test_sizes_are_exact_and_bad_sizes_named():
     assert len(data.make_moons(7)[0]) == 7
     with pytest.raises(ValueError, match="the number of points must be an int >= 2, got 1"):
         data.make_circles(1)
-    with pytest.raises(ValueError, match="centers must be an int >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"classes \(centers\) must be an int >= 1, got 0"):
         data.make_blobs(10, centers=0)
 
 
@@ -94,3 +96,32 @@ def test_train_test_split():
     assert data.train_test_split(X, y, seed=0) == data.train_test_split(X, y, seed=0)
     with pytest.raises(ValueError, match="test_size must be a fraction"):
         data.train_test_split(X, y, test_size=1.5)
+
+
+def test_load_digits_gives_plain_lists_scaled_to_the_unit_interval() -> None:
+    X, y = data.load_digits()
+    assert (len(X), {len(x) for x in X}, sorted(set(y))) == (1797, {64}, list(range(10)))
+    assert type(X[0]) is list
+    assert type(X[0][0]) is float
+    assert type(y[0]) is int
+    assert min(map(min, X)) == 0.0
+    assert max(map(max, X)) == 1.0
+    assert all(16 * v == int(16 * v) for v in X[5])  # pixels are counts 0..16 of ink
+    X3, y3 = data.load_digits(classes=3)
+    assert sorted(set(y3)) == [0, 1, 2]
+    assert X3[:2] == X[:2]
+    with pytest.raises(ValueError, match="classes must be an int from 2 to 10, got 11"):
+        data.load_digits(11)
+
+
+@pytest.mark.slow  # a subprocess
+def test_load_digits_without_scikit_learn_names_the_extra() -> None:
+    code = ("import sys; sys.modules['sklearn'] = None\n"
+            "import nn\ntry:\n    nn.data.load_digits()\nexcept ImportError as err:\n"
+            "    print(err)")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)  # fmt: skip
+    assert result.stdout.strip() == (
+        "nn.data.load_digits needs scikit-learn, which carries the digits data set (no "
+        "download): pip install 'chainrule[data]'"
+    )

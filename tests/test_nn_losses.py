@@ -94,9 +94,9 @@ def test_penalties():
 REFUSED = [
     (
         lambda: nn.binary_cross_entropy([Value(2.0)], [1]),
-        "binary_cross_entropy needs probabilities in \\[0, 1\\], but output 0 is 2.0: an MLP's "
-        "linear output is a logit, so use nn.binary_cross_entropy_with_logits on it, or give the "
-        "model output_activation='sigmoid'",
+        "bce\\(2.0, 1.0\\) is undefined \\(math domain error\\): bce needs a probability 0 <= a "
+        "<= 1 \\(an MLP's linear output is a logit: use nn.binary_cross_entropy_with_logits on "
+        "it, or give the model output_activation='sigmoid'\\)",
     ),
     (
         lambda: nn.binary_cross_entropy([Value(0.5)], [2]),

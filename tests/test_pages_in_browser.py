@@ -1,21 +1,17 @@
-"""The pages in a real browser: headless Chromium (Debian's ``chromium``; ``.ci/run`` installs
-it) driven by Playwright, which is pointed at that browser and never downloads one of its own.
-Clicks step through the backward pass; the highlighted node and the gradients shown must
-follow explain()'s rows; nothing may be requested from a network; screenshots are checked for
-size and content.
+"""The pages in a real browser (headless Chromium, see tests/browser.py). Clicks step through
+the backward pass; the highlighted node and the gradients shown must follow explain()'s rows;
+nothing may be requested from a network; screenshots are checked for size and content.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import Visit, chromium
 from neurons import micrograd_neuron
 from PIL import Image
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext
 
 import nn
 from autograd import Value
@@ -23,77 +19,8 @@ from autograd.viz import explain, page
 from chainrule.cli import main
 
 pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
-
-CHROMIUM = os.environ.get("CHAINRULE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update",
-         "--disable-sync"]  # fmt: skip
 ACCENT = (0xE6, 0x61, 0x01)  # the highlighted node's outline
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    """Headless Chromium with a fresh profile folder; fails (never skips) without it."""
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does), or "
-                    "set CHAINRULE_CHROMIUM to a Chromium executable")  # fmt: skip
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": 1500, "height": 900},
-        )  # fmt: skip
-        yield context
-        context.close()
-
-
-class Visit:
-    """A page opened in the browser, with every request and console error it caused."""
-
-    def __init__(self, context: BrowserContext, path: Path) -> None:
-        self.url = path.resolve().as_uri()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page: Page = context.new_page()
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else 0)
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(self.url)
-
-    def click(self, action: str, times: int = 1) -> None:
-        for _ in range(times):
-            self.page.click(f".cr-stepper button[data-action={action}]")
-
-    def state(self) -> tuple[int, str]:
-        section = self.page.locator(".cr-stepper")
-        return int(section.get_attribute("data-step") or -1), section.get_attribute("data-active")
-
-    def highlighted(self) -> list[str]:
-        """The graph ids of the boxes outlined as being processed (a value and its op)."""
-        return self.page.eval_on_selector_all(".cr-picture g.cr-active", "gs => gs.map(g => g.id)")
-
-    def grad_shown(self, box: str) -> str:
-        """The gradient text of a box, as the page shows it now."""
-        texts = self.page.locator(f'.cr-picture [id="{box}"] text').all_text_contents()
-        return next(t for t in texts if "grad " in t)
-
-    def wait_for_step(self, step: int) -> None:
-        """Wait (up to 10 s) until the page shows ``step``; the page's policy forbids
-        evaluating strings, so this polls from here."""
-        for _ in range(200):
-            if self.state()[0] == step:
-                return
-            self.page.wait_for_timeout(50)
-        raise AssertionError(f"the page did not reach step {step}: it shows {self.state()}")
-
-    def rows_shown(self) -> list[list[str]]:
-        rows = self.page.locator(".cr-rows tbody tr")
-        return [rows.nth(i).locator("td").all_text_contents() for i in range(rows.count())]
-
-    def close(self) -> None:
-        assert self.errors == [], self.errors
-        assert self.requests == [self.url], f"requests besides the page itself: {self.requests}"
-        self.page.close()
+_browser = pytest.fixture(scope="module", name="browser")(chromium)
 
 
 def neuron() -> tuple[Value, dict[str, Value]]:
@@ -228,8 +155,8 @@ def test_the_training_report(browser: BrowserContext, tmp_path: Path) -> None:
                  "--out", str(tmp_path)]) == 0  # fmt: skip
     visit = Visit(browser, tmp_path / "report.html")
     sizes = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
-    assert len(sizes) == 2
-    assert min(sizes) > 300  # both PNGs decoded from the page itself
+    assert len(sizes) == 3  # curves, boundary, confusion matrix
+    assert min(sizes) > 300  # every PNG decoded from the page itself
     a_box = visit.state()[1]
     a_grad = visit.grad_shown(a_box)
     assert a_grad != "grad 1"  # the neuron starts from dL/da, not from 1
@@ -246,7 +173,30 @@ def test_the_training_report(browser: BrowserContext, tmp_path: Path) -> None:
     visit.page.screenshot(path=str(shot), full_page=True)
     width, height, colours, inked, _ = non_blank(shot)
     assert width >= 1400
-    assert height > 1500  # numbers, two plots, the model and the stepper
+    assert height > 1500  # numbers, three plots, the model and the stepper
     assert colours > 200
     assert inked > 0.05
+    visit.close()
+
+
+def test_the_digits_report_shows_its_pictures_and_a_64_input_neuron(
+    browser: BrowserContext, tmp_path: Path
+) -> None:
+    assert main(["train", "--dataset", "digits", "--samples", "400", "--epochs", "2",
+                 "--quiet", "--out", str(tmp_path)]) == 0  # fmt: skip
+    visit = Visit(browser, tmp_path / "report.html")
+    alts = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.alt)")
+    assert alts == [
+        "loss and accuracy per epoch, training and test",
+        "true against predicted classes on the test set",
+        "the misclassified test images, true and predicted labels (digits)",
+    ]
+    sizes = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert min(sizes) > 300
+    last = int(visit.page.locator(".cr-slider").get_attribute("max") or 0)
+    visit.click("step", last)
+    weights = [row for row in visit.rows_shown() if ".w." in row[1]]
+    assert len(weights) == 64  # one edge per pixel
+    for row in weights:
+        assert float(row[6]) == pytest.approx(float(row[4]) * float(row[5]), rel=2e-3, abs=1e-9)
     visit.close()

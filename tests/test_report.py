@@ -30,13 +30,14 @@ def test_neuron_output_is_the_last_node_the_neuron_computes(activation: str, las
 def test_the_report_is_one_self_contained_page(tmp_path: Path) -> None:
     assert main(["train", *SHORT, "--out", str(tmp_path)]) == 0
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert len(re.findall(r'<img src="data:image/png;base64,', html)) == 2
+    assert len(re.findall(r'<img src="data:image/png;base64,', html)) == 3  # curves, boundary,
+    # and the confusion matrix
     assert not re.search(r"\b(src|href)=\"(?!data:)", html)
     urls = set(re.findall(r"https?://[^\s\"'<>]+", html))
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
     for text in (
         "test accuracy",
-        "MLP(2, [4, 1], activation=&#x27;relu&#x27;)",
+        "MLP(2, [4, 1], activation=&#x27;relu&#x27;, output_activation=&#x27;linear&#x27;",
         "layer 0",
         "One neuron's backward pass: layers.0.neurons.0",
         'class="cr-stepper"',

@@ -18,7 +18,10 @@ from autograd.viz.style import op_text
 from chainrule.expr import CALLABLE, FUNCTIONS, build, param_names, parse, usage
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+VALUE = README.parent / "autograd" / "value.py"
 BEGIN, END = "<!-- op table: begin -->", "<!-- op table: end -->"
+METHODS_BEGIN = "# begin: the table's methods (python tests/test_table.py writes them)"
+METHODS_END = "# end: the table's methods"
 
 
 def inputs_for(name: str, arity: int) -> list[Value]:
@@ -45,8 +48,9 @@ def python_form(op: Op) -> str:
         if op.default is not None:
             names = [f"[{name}]" for name in names]
         return f"x.{op.method}({', '.join(['y'][: (op.arity or 1) - 1] + names)})"
-    if op.arity is None:
-        return {"sum": "vsum(xs)", "dot": "dot(ws, xs, b)"}.get(op.name, f"{op.name}(xs)")
+    functions = {"sum": "vsum(xs)", "dot": "dot(ws, xs, b)", "bce": "binary_cross_entropy"}
+    if op.name in functions or op.arity is None:
+        return functions.get(op.name, f"{op.name}(xs)")
     other = ["y"] if op.arity == 2 else []
     number = ["k" if op.symbol == "**" and not op.reflected else "c"] if op.params else []
     return op.written(["x", *other], number)
@@ -84,11 +88,44 @@ def test_pictures_label_every_op_with_its_rows_symbol(name: str) -> None:
     assert re.search(r"\S", to_dot(node))
 
 
-def test_the_readme_op_list_is_the_table() -> None:
-    readme = README.read_text(encoding="utf-8")
-    section = readme.split(BEGIN)[1].split(END)[0].strip()
-    assert section == op_list(), "regenerate it with: python tests/test_table.py"
+def methods_block() -> str:
+    """Value's methods as the table makes them, one line per row with a method, so that a type
+    checker knows each (``x.tahn()`` is an error, ``x.tanh()`` a Value)."""
+    lines = []
+    for op in OPS.values():
+        if op.method:
+            shape = "_with_number" if op.params else "_binary" if op.arity == 2 else "_unary"
+            lines.append(f'    {op.method} = {shape}(OPS["{op.name}"])')
+    return "\n".join(lines)
+
+
+def sections() -> dict[Path, tuple[str, str, str]]:
+    """Each file holding text made from the table: its markers and the text between them."""
+    return {
+        README: (BEGIN, END, op_list()),
+        VALUE: (METHODS_BEGIN, METHODS_END, methods_block()),
+    }
+
+
+def section_of(text: str, begin: str, end: str) -> str:
+    return text.split(begin)[1].split(end)[0]
+
+
+@pytest.mark.parametrize("path", [README, VALUE], ids=["readme-op-list", "value-methods"])
+def test_the_text_made_from_the_table_is_up_to_date(path: Path) -> None:
+    begin, end, expected = sections()[path]
+    found = section_of(path.read_text(encoding="utf-8"), begin, end)
+    assert found.strip() == expected.strip(), "regenerate it with: python tests/test_table.py"
+
+
+def write_sections() -> None:
+    """Rewrite the README's op list and Value's methods from the table."""
+    for path, (begin, end, expected) in sections().items():
+        head, rest = path.read_text(encoding="utf-8").split(begin + "\n", 1)
+        body, tail = rest.split(end, 1)
+        margin = body[body.rfind("\n") + 1 :]  # the end marker's indentation
+        path.write_text(f"{head}{begin}\n{expected}\n{margin}{end}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    print(op_list())
+    write_sections()

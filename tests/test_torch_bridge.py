@@ -142,7 +142,10 @@ def test_a_torch_network_written_by_hand_comes_over() -> None:
         torch.nn.Linear(4, 1, dtype=f64),
     ).eval()
     model = nn.from_torch(module)
-    assert repr(model) == "MLP(2, [4, 4, 4, 1], activation='tanh', residual=True)"
+    assert repr(model) == (
+        "MLP(2, [4, 4, 4, 1], activation='tanh', output_activation='linear', dropout=0.0, "
+        "batchnorm=False, residual=True)"
+    )
     assert not model.training
     rng = random.Random(1)
     for _ in range(5):

@@ -349,3 +349,20 @@ def test_missing_renderer_is_a_clear_error_and_the_dot_is_still_written(tmp_path
     assert "(the DOT source was written to" in out
     assert (tmp_path / "g.dot").exists()
     assert not (tmp_path / "g.png").exists()
+
+
+def test_a_part_cut_out_of_a_larger_graph_adds_up_and_says_what_is_elsewhere() -> None:
+    x = Value(2.0, label="x")
+    a, c = x * 3.0, x * -1.0  # x feeds two parts; a is drawn alone
+    a.label, c.label = "a", "c"
+    loss = a + c
+    loss.backward()
+    plain = to_dot(a, edge_labels=True)
+    assert f"grad {x.grad:.4g}" in plain  # the whole dL/dx, though one edge is drawn
+    dot = to_dot(a, edge_labels=True, seed=a.grad)
+    here = 3.0 * a.grad  # what flows to x through a
+    assert f"grad {here:.4g}<" in dot
+    assert f'= {here:.4g}"' in dot  # x's only drawn edge carries all of it
+    assert f"grad: only what flows back from a (its delta = {a.grad:.4g})" in dot
+    assert f"x: {here:.4g} here + {x.grad - here:.4g} through nodes not drawn = {x.grad:.4g}" in dot
+    assert f"grad {x.grad:.4g}<" not in dot

@@ -109,3 +109,13 @@ def test_the_command_writes_a_page(tmp_path: Path) -> None:
     assert f"wrote {path}" in done.stdout
     assert "Backward pass of tanh(x * w + b)" in path.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["neuron.html"]
+
+
+def test_page_steps_and_explain_rows_share_one_numbering() -> None:
+    o, _ = micrograd_neuron()
+    data = data_of(stepper_section(o))
+    for k, step in enumerate(data["steps"]):
+        assert {row[0] for row in step["rows"]} <= {str(k)}  # step k shows rows numbered k
+        assert step["caption"].startswith(f"Step {k}: ")
+        assert step["caption"].endswith(".")
+    assert sum(len(step["rows"]) for step in data["steps"]) == len(explain(o).rows)

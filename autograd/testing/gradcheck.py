@@ -26,8 +26,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.functional import grad
+from autograd.grad_mode import no_grad
 from autograd.testing.kinks import kink_at
-from autograd.value import Value, no_grad
+from autograd.value import Value
 
 Function = Callable[..., Any]
 Tolerances = tuple[float, float]  # (atol, rtol)
@@ -44,6 +45,24 @@ class GradcheckError(AssertionError):
 def _output(result: object) -> float:
     """The float a checked function returned (a Value or a number)."""
     return float(result.data if isinstance(result, Value) else result)  # type: ignore[arg-type]
+
+
+def _point(xs: object, where: str) -> list[float]:
+    """The point to check at, as floats: ``xs`` holds numbers or Values (their data), as a
+    list, a tuple or an array (anything with ``tolist()``); a single one is a point of one."""
+    tolist = getattr(xs, "tolist", None)
+    xs = tolist() if callable(tolist) else xs
+    items = xs if isinstance(xs, (list, tuple)) else [xs]
+    point = []
+    for i, x in enumerate(items):
+        number = x.data if isinstance(x, Value) else x
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise TypeError(
+                f"{where} takes the point as numbers or Values (a list, or one of them), but "
+                f"input {i} is {type(x).__name__} {x!r:.40}"
+            )
+        point.append(float(number))
+    return point
 
 
 def _evaluate(f: Function, point: Sequence[float]) -> float:
@@ -85,13 +104,14 @@ def _steps(
     return values[0], values[1]
 
 
-def numeric_grad(f: Function, xs: Sequence[float], eps: float = 1e-6) -> list[float]:
+def numeric_grad(f: Function, xs: Sequence[Any], eps: float = 1e-6) -> list[float]:
     """``[(f(x + eps e_i) - f(x - eps e_i)) / (2 eps) for each input i]``.
 
-    ``f`` is called as ``f(*inputs)`` with one Value per input (inside ``no_grad()``) and may
-    return a Value or a number.
+    ``xs`` holds numbers or Values (their data are the point). ``f`` is called as
+    ``f(*inputs)`` with one Value per input (inside ``no_grad()``) and may return a Value or a
+    number.
     """
-    point = [float(x) for x in xs]
+    point = _point(xs, "numeric_grad")
     return [column[0] for column in _differences(lambda p: [_evaluate(f, p)], point, eps)]
 
 
@@ -184,7 +204,7 @@ def _reentrancy_lines(first: list[float], second: list[float]) -> list[str]:
 
 def gradcheck(
     f: Function,
-    xs: Sequence[float],
+    xs: Sequence[Any],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
@@ -194,7 +214,8 @@ def gradcheck(
 ) -> bool:
     """True if ``f``'s gradient at ``xs`` matches central differences, else GradcheckError.
 
-    ``f(*values)`` takes one Value per input and returns a Value (or a number). Each
+    ``xs`` holds numbers or Values (their data are the point). ``f(*values)`` takes one Value
+    per input and returns a Value (or a number). Each
     ``d f / d x_i`` from ``autograd.grad`` must satisfy ``|analytic - numeric| <= atol + rtol *
     |numeric|``; a NaN or infinity on either side fails, and so does a gradient that differs
     between two identical runs (state or randomness inside ``f``). ``order=2`` also compares
@@ -203,7 +224,7 @@ def gradcheck(
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck's order must be 1 or 2, got {order!r}")
-    point, tols = [float(x) for x in xs], (atol, rtol)
+    point, tols = _point(xs, "gradcheck"), (atol, rtol)
     analytic = _analytic_grad(f, point)
     what = "the gradient differs between two identical runs"
     lines = _reentrancy_lines(analytic, _analytic_grad(f, point))
@@ -218,7 +239,7 @@ def gradcheck(
 
 def gradgradcheck(
     f: Function,
-    xs: Sequence[float],
+    xs: Sequence[Any],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,

@@ -22,9 +22,10 @@ except ImportError as err:  # pragma: no cover - exercised in a subprocess by th
         "pip install 'chainrule[check]' (hypothesis and sympy)"
     ) from err
 
+from autograd.errors import Param
 from autograd.ops import OPS, Interval, Op
 from autograd.testing.oracle import symbols
-from autograd.value import Param, Value, apply
+from autograd.value import Value, apply
 
 KINK_MARGIN = 1e-3  # far beyond gradcheck's eps = 1e-6, so differences never straddle a kink
 NARY_ARITIES = (1, 2, 3, 5)  # the arities the op tests give n-ary ops (sum, dot)

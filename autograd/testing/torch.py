@@ -18,6 +18,7 @@ exact derivatives (``symbolic(e)``) side by side on random graphs.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ except ImportError as err:  # pragma: no cover - exercised in a subprocess by th
     ) from err
 
 from autograd.functional import grad
-from autograd.ops import OPS
+from autograd.ops import OPS, Op
 from autograd.testing.gradcheck import function_name, mismatch
 from autograd.value import Value
 
@@ -48,34 +49,40 @@ def _dot(*xs: torch.Tensor) -> torch.Tensor:
     return total + xs[-1] if len(xs) % 2 else total
 
 
-# The ops whose torch form is not simply torch.<method> (a parameter comes last); every
-# other row with a method maps to the torch function of that name (torch.tan, torch.atan2, ...)
+# The operators' rows apply the Python operator of their symbol (the number first for a
+# reflected row); every other row maps to the torch function of its name (torch.tan,
+# torch.atan2, F.gelu, ...) but these, whose torch form differs
 _NOT_BY_NAME: dict[str, Function] = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "pow": lambda a, b: a**b,
-    "neg": lambda a: -a,
-    "addc": lambda a, c: a + c,
-    "subc": lambda a, c: a - c,
-    "rsubc": lambda a, c: c - a,
-    "mulc": lambda a, c: a * c,
-    "divc": lambda a, c: a / c,
-    "rdivc": lambda a, c: c / a,
-    "powc": lambda a, k: a**k,
-    "leaky_relu": F.leaky_relu,
-    "softplus": F.softplus,
     "step": lambda a: torch.relu(torch.sign(a)),  # torch.heaviside has no derivative
     "clamp": lambda a, bounds: torch.clamp(a, *bounds),
     "sum": lambda *xs: torch.stack(xs).sum(),
     "dot": _dot,
     "logsumexp": lambda *xs: torch.logsumexp(torch.stack(xs), 0),
+    "bce": lambda a, y: (
+        -(
+            y * torch.clamp(torch.log(a), min=-100.0)
+            + (1.0 - y) * torch.clamp(torch.log(1.0 - a), min=-100.0)
+        )
+    ),
 }
+_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+              "**": operator.pow}  # fmt: skip
+
+
+def _torch_form(op: Op) -> Function | None:
+    if op.name in _NOT_BY_NAME:
+        return _NOT_BY_NAME[op.name]
+    if op.symbol:
+        if op.arity == 1 and not op.params:
+            return operator.neg
+        infix = _OPERATORS[op.symbol]
+        return (lambda a, c: infix(c, a)) if op.reflected else infix
+    name = op.method or op.name
+    return getattr(torch, name, None) or getattr(F, name, None)
+
+
 TORCH_OPS: dict[str, Function] = {
-    op.name: _NOT_BY_NAME.get(op.name) or getattr(torch, op.method or op.name)
-    for op in OPS.values()
-    if op.name in _NOT_BY_NAME or hasattr(torch, op.method or op.name)
+    op.name: form for op in OPS.values() if (form := _torch_form(op)) is not None
 }
 
 

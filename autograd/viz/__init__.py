@@ -1,11 +1,11 @@
 """Pictures of computation graphs: DOT text, ``graphviz`` objects and image files; the backward
-pass as a table (:func:`explain`), a notebook stepper (:func:`backward_steps`) and a page
-(:func:`page`).
+pass as a table (:func:`explain`), a notebook stepper (:func:`backward_steps`, and
+:func:`practice`, which asks before it tells) and a page (:func:`page`).
 
 The package's files: ``style`` (numbers, colours, text of one box), ``groups`` (collapsing
 nodes into boxes), ``picture`` (the DOT text), ``renderer`` (running Graphviz, its errors),
-``explain`` (the backward pass's rows and table), ``stepper`` (a picture per step, for a
-notebook) and ``webpage`` (the self-contained page).
+``explain`` (the backward pass's rows and table), ``stepper`` (a picture per step and
+practice, for a notebook) and ``webpage`` (the self-contained page).
 
 >>> from autograd import Value
 >>> from autograd.viz import render
@@ -31,25 +31,28 @@ from pathlib import Path
 from typing import Any, Literal
 
 from autograd.files import write_atomically
+from autograd.graph import topo_order
 from autograd.value import Value
 from autograd.viz.explain import Explanation, Row, backward_rows, explain
 from autograd.viz.groups import GroupBy
 from autograd.viz.picture import HUGE_NODES, DrawOptions, Scene, source, statements
 from autograd.viz.renderer import (
     FORMATS,
+    RENDER_TIMEOUT,
     RendererNotFoundError,
     RenderError,
     digraph,
     find_renderer,
     run_renderer,
 )
-from autograd.viz.stepper import BackwardSteps, backward_steps
+from autograd.viz.stepper import BackwardSteps, Practice, backward_steps, practice
 from autograd.viz.webpage import page
 
 __all__ = [
     "HUGE_NODES",
     "BackwardSteps",
     "Explanation",
+    "Practice",
     "RenderError",
     "RendererNotFoundError",
     "Row",
@@ -59,6 +62,7 @@ __all__ = [
     "explain",
     "find_renderer",
     "page",
+    "practice",
     "render",
     "svg",
     "to_dot",
@@ -66,7 +70,6 @@ __all__ = [
 
 DISPLAY_MAX_NODES = 300  # a Value bigger than this displays as text; draw it grouped instead
 DISPLAY_TIMEOUT = 10.0  # seconds a notebook waits for a Value's picture before showing text
-RENDER_TIMEOUT = 300.0  # seconds a picture may take to lay out, unless timeout= says otherwise
 
 
 def to_dot(
@@ -81,6 +84,7 @@ def to_dot(
     max_nodes: int | None = 1000,
     huge: bool = False,
     precision: int = 4,
+    seed: float | None = None,
 ) -> str:
     """The DOT text of the graph that computed ``root``; the same graph always gives the same
     text (nodes are numbered in walk order, ``n0, n1, ...``).
@@ -99,10 +103,15 @@ def to_dot(
     limits (``render`` and ``svg`` then wait as long as the layout takes, saying every 30 s
     that it is still running).
     ``precision``: significant digits of the numbers shown.
+    ``seed``: draw the gradients of a backward pass from ``root`` alone, seeded with
+    ``delta(root) = seed`` (as :func:`explain` computes them), instead of the nodes' ``.grad``.
+    For a part cut out of a larger graph (one neuron of a network, ``seed=root.grad``) each
+    node then shows what flows through the part, the sum of its drawn edges, and the caption
+    names the nodes whose ``.grad`` is more, with what flows to them through nodes not drawn.
     """
     options = dict(rankdir=rankdir, ops=ops, edge_labels=edge_labels, color=color)
     options.update(highlight=highlight, group_by=group_by, max_nodes=max_nodes, huge=huge)
-    return source(_lines(root, {**options, "precision": precision}))
+    return source(_lines(root, {**options, "precision": precision, "seed": seed}))
 
 
 def draw_graph(root: Value, **options: Any) -> Any:
@@ -112,7 +121,17 @@ def draw_graph(root: Value, **options: Any) -> Any:
 
 
 def _lines(root: Value, options: dict[str, Any]) -> list[str]:
-    return statements(root, DrawOptions(**options))
+    return statements(root, _options(root, options))
+
+
+def _options(root: Value, options: dict[str, Any]) -> DrawOptions:
+    """The drawing options; ``seed`` (see :func:`to_dot`) becomes the gradients to draw."""
+    options = dict(options)
+    seed = options.pop("seed", None)
+    if seed is not None:
+        passed = explain(root, float(seed)).gradients  # a node it never reaches gets 0
+        options.update(grads=dict.fromkeys(topo_order(root), 0.0) | passed, elsewhere=True)
+    return DrawOptions(**options)
 
 
 Timeout = float | None | Literal["auto"]
@@ -127,7 +146,7 @@ def _drawing(root: Value, options: dict[str, Any], timeout: Timeout) -> tuple[st
         timeout = None if huge else RENDER_TIMEOUT
     progress = ""
     if huge:
-        boxes = Scene(root, DrawOptions(**options)).size()
+        boxes = Scene(root, _options(root, options)).size()
         progress = f"autograd.viz: drawing {boxes:,} boxes (huge=True)"
     return source(lines), {"timeout": timeout, "progress": progress}
 

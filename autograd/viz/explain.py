@@ -16,15 +16,14 @@ is changed: the ``.grad`` of every node stays as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from html import escape
 from itertools import groupby
 
 from autograd.backprop import backpropagate
 from autograd.graph import topo_order
 from autograd.value import Value
-from autograd.viz.style import number, op_text
+from autograd.viz.style import html_escape, names, number, op_text, visible
 
 __all__ = ["Explanation", "Row", "backward_rows", "explain"]
 
@@ -33,7 +32,7 @@ __all__ = ["Explanation", "Row", "backward_rows", "explain"]
 class Row:
     """One edge of the backward pass: ``delta(node) += local * upstream``."""
 
-    step: int  # 1, 2, ... in the order the chain rule visits edges
+    step: int  # k: the k-th node to pass its gradient on (its rows share k), as on the page
     node: Value  # v, the input receiving gradient
     name: str  # its label, or #i (its number in the picture)
     out: Value  # the node whose gradient is passed on
@@ -45,11 +44,6 @@ class Row:
     accumulated: float  # delta(node) so far, with this contribution
 
 
-def names(order: list[Value]) -> dict[Value, str]:
-    """Each node's name: its label, or ``#i`` (its walk number, as in the pictures)."""
-    return {node: node.label or f"#{i}" for i, node in enumerate(order)}
-
-
 def backward_rows(root: Value, seed: float = 1.0) -> Iterator[Row]:
     """The rows of the backward pass from ``root`` with ``delta(root) = seed``, in the order
     the chain rule visits the edges. A node whose delta is 0 passes nothing on and has no
@@ -59,24 +53,48 @@ def backward_rows(root: Value, seed: float = 1.0) -> Iterator[Row]:
 
     def record(parent: Value, out: Value, local: float, upstream: float, contribution: float,
                accumulated: float) -> None:  # fmt: skip
-        rows.append(Row(len(rows) + 1, parent, name[parent], out, name[out], op_text(out, 17),
+        step = rows[-1].step + (rows[-1].out is not out) if rows else 1  # a node's edges in a run
+        rows.append(Row(step, parent, name[parent], out, name[out], op_text(out, 17),
                         local, upstream, contribution, accumulated))  # fmt: skip
 
     backpropagate(root, float(seed), on_edge=record)
     return iter(rows)
 
 
-def backward_steps_rows(root: Value, seed: float = 1.0) -> list[list[Row]]:
-    """The rows grouped by step: step k (from 1) is the k-th node to pass its gradient on,
-    with one row per edge to its inputs. The stepper and the page step through these."""
-    return [list(rows) for _, rows in groupby(backward_rows(root, seed), key=lambda r: id(r.out))]
+def by_step(rows: Iterable[Row]) -> list[list[Row]]:
+    """Rows grouped by step: step k (from 1) is the k-th node to pass its gradient on, with
+    one row per edge to its inputs. The stepper and the page step through these."""
+    return [list(group) for _, group in groupby(rows, key=lambda r: r.step)]
 
 
-def step_caption(k: int, rows: list[Row], precision: int) -> str:
-    """What step ``k`` does: ``step 2: z = dot passes delta = 0.5 to 5 input(s)``."""
-    first = rows[0]
-    return (f"step {k}: {first.out_name} = {first.op} passes delta = "
-            f"{number(first.upstream, precision)} to {len(rows)} input(s)")  # fmt: skip
+def seed_caption(name: str, seed: float, precision: int) -> str:
+    """What step 0 does, as a sentence: ``Step 0: the seed, delta(L) = 1 (dL/dL = 1).``"""
+    start = f"Step 0: the seed, delta({name}) = {number(seed, precision)}"
+    if seed == 1.0:
+        return f"{start} (d{name}/d{name} = 1)."
+    return f"{start}, the gradient the rest of the graph sends back to {name}."
+
+
+def step_caption(rows: list[Row], precision: int) -> str:
+    """What step k does, as a sentence: ``Step 2: z, made by dot, passes delta(z) = 0.5 to
+    its 5 inputs.``"""
+    first, n = rows[0], len(rows)
+    inputs = "its input" if n == 1 else f"its {n} inputs"
+    delta = f"delta({first.out_name}) = {number(first.upstream, precision)}"
+    return f"Step {first.step}: {first.out_name}, made by {first.op}, passes {delta} to {inputs}."
+
+
+def arithmetic(row: Row, precision: int) -> str:
+    """The chain rule along one row's edge, as practice mode shows it for a wrong answer:
+    ``delta(x) += local x upstream = 3 x 1 = 3; with the 3 it had: 6``."""
+
+    def num(x: float) -> str:
+        return number(x, precision)
+
+    text = f"delta({row.name}) += local x upstream = {num(row.local)} x {num(row.upstream)}"
+    text += f" = {num(row.contribution)}"
+    before = row.accumulated - row.contribution  # 0 exactly for v's first row
+    return text + (f"; with the {num(before)} it had: {num(row.accumulated)}" if before else "")
 
 
 HEADERS = ("step", "node v", "data", "into out (op)", "local dout/dv", "upstream delta(out)",
@@ -101,7 +119,7 @@ class Explanation:
                 num(row.upstream), num(row.contribution), num(row.accumulated))  # fmt: skip
 
     def title(self) -> str:
-        name = self.root.label or "the output"
+        name = visible(self.root.label or "") or "the output"
         return (
             f"Backward pass from {name} = {number(self.root.data, self.precision)}, "
             f"seeded with delta = {number(self.seed, self.precision)}; "
@@ -120,12 +138,12 @@ class Explanation:
         return f"<Explanation of {len(self.rows)} backward steps from {self.root!r}>"
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{escape(h)}</th>" for h in HEADERS)
+        head = "".join(f"<th>{html_escape(h)}</th>" for h in HEADERS)
         body = "".join(
-            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in self.cells(row)) + "</tr>"
+            "<tr>" + "".join(f"<td>{html_escape(c)}</td>" for c in self.cells(row)) + "</tr>"
             for row in self.rows
         )
-        caption = escape(self.title()).replace("delta", "\u03b4")
+        caption = html_escape(self.title()).replace("delta", "\u03b4")
         head = head.replace("delta", "\u03b4")
         return (
             f'<table class="chainrule-explain"><caption>{caption}</caption>'

@@ -23,6 +23,7 @@ from autograd.viz.style import (
     INK,
     gradient_fill,
     group_cells,
+    names,
     number,
     op_text,
     table,
@@ -50,6 +51,7 @@ class DrawOptions:
     active: Value | None = None
     processed: frozenset[Value] | None = None
     ids: bool = False  # give nodes and edges SVG ids (n3, n3op, g0, e5) for scripts
+    elsewhere: bool = False  # grads is the part through this graph: the caption gives the rest
 
     def __post_init__(self) -> None:
         if self.rankdir not in ("LR", "TB"):
@@ -232,8 +234,8 @@ def frame_lines(scene: Scene) -> list[str]:
     if not isinstance(scene.opts.group_by, int):
         return []
     lines = []
-    for k, (frame, names) in enumerate(frames(list(scene.members)).items()):
-        boxes = "; ".join(scene.group_id[name] for name in names)
+    for k, (frame, members) in enumerate(frames(list(scene.members)).items()):
+        boxes = "; ".join(scene.group_id[name] for name in members)
         lines.append(
             f'subgraph cluster_{k} {{ label={quote(visible(frame))}; style="rounded,filled"; '
             f'fillcolor="#f4f4f4"; color="#c8c8c8"; {boxes} }}'
@@ -248,7 +250,36 @@ def legend(scene: Scene) -> str | None:
         notes.append("fill: blue = positive gradient, red = negative, deeper = larger |grad|")
     if scene.opts.edge_labels and scene.backward_done and not scene.groups:
         notes.append("edge: local derivative x upstream gradient = contribution to the gradient")
-    return '"' + "\\l".join(notes) + '\\l"' if notes else None  # \l: left-justified lines
+    if scene.opts.elsewhere:
+        notes += elsewhere_notes(scene)
+    # one line each, flush left (\l)
+    return '"' + "".join(quote(note)[1:-1] + "\\l" for note in notes) + '"' if notes else None
+
+
+MAX_ELSEWHERE = 8  # nodes the caption names one by one
+
+
+def elsewhere_notes(scene: Scene) -> list[str]:
+    """When the gradients drawn are only what flows back through this graph from its root
+    (``grads`` of a backward pass seeded at the root), the nodes whose ``.grad`` is more:
+    ``x1: 0.0007 here + -0.0064 through nodes not drawn = -0.0057``. So a node's number is
+    the sum of its drawn edges, and the caption says what else reaches it."""
+    p, name = scene.opts.precision, names(scene.order)
+    seed = number(scene.grad(scene.root) or 0.0, p)
+    notes = [f"grad: only what flows back from {name[scene.root]} (its delta = {seed})"]
+    more = []
+    for node in scene.order:
+        part = scene.grad(node)
+        if part is None or node in scene.groups or math.isclose(part, node.grad, rel_tol=1e-9):
+            continue
+        rest, whole = number(node.grad - part, p), number(node.grad, p)
+        more.append(
+            f"{name[node]}: {number(part, p)} here + {rest} through nodes not drawn = {whole}"
+        )
+    notes += more[:MAX_ELSEWHERE]
+    if len(more) > MAX_ELSEWHERE:
+        notes.append(f"and {len(more) - MAX_ELSEWHERE} more nodes with gradient from elsewhere")
+    return notes
 
 
 def header(scene: Scene) -> list[str]:

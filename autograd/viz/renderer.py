@@ -29,6 +29,7 @@ from typing import Any
 ENV_VAR = "CHAINRULE_DOT"
 PURE = "graphviz-pure"
 FORMATS = ("svg", "png", "pdf")  # PNGs are drawn at 144 dpi: sharp on a high-density screen
+RENDER_TIMEOUT = 300.0  # seconds a picture may take to lay out, unless timeout= says otherwise
 PROGRESS_EVERY = 30.0  # seconds between "still laying out" messages of a huge picture
 _HOW_TO_GET_ONE = (
     "install the viz extra (pip install 'chainrule[viz]', which brings graphviz-pure), "

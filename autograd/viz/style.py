@@ -8,6 +8,7 @@ characters, a lone surrogate, characters XML forbids) appears as its escape (``\
 
 from __future__ import annotations
 
+import json
 import math
 from html import escape
 
@@ -40,6 +41,26 @@ def _visible_char(c: str) -> str:
     if 0xD800 <= code < 0xE000 or code in (0xFFFE, 0xFFFF):
         return f"\\u{code:04x}"
     return c
+
+
+def names(order: list[Value]) -> dict[Value, str]:
+    """Each node's name in pictures, tables and pages: its label (made visible), or ``#i``
+    (its number in the walk ``order``)."""
+    return {node: visible(node.label or "") or f"#{i}" for i, node in enumerate(order)}
+
+
+def html_escape(text: str) -> str:
+    """``text`` for a web page's element text or attribute value: visible (as above), with
+    ``& < > " '`` escaped, so no label is read as markup and none fails to encode."""
+    return escape(visible(text), quote=True)
+
+
+def script_json(data: object) -> str:
+    r"""``data`` as JSON to put inside ``<script type="application/json">``: ASCII, with ``<``,
+    ``>`` and ``&`` written ``\u003c`` ..., so no text in it (``</script>``, ``<!--``) can end
+    or change the script element; JSON.parse reads it back unchanged."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def html_text(text: str) -> str:

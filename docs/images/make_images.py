@@ -6,6 +6,7 @@ from PIL import Image  # pillow comes with matplotlib in the viz extra
 
 import nn
 from autograd import Value
+from autograd.graph import topo_order
 from autograd.viz import render
 
 HERE = Path(__file__).parent
@@ -35,6 +36,28 @@ def mlp_loss() -> Value:
     return loss
 
 
+def neuron_in(loss: Value) -> Value:
+    """The first active neuron of the first layer that the loss sends a gradient back to."""
+    outputs = [
+        n for n in topo_order(loss) if n.label.startswith("layers.0.") and n.label[-2:] == ".a"
+    ]
+    return next(a for a in outputs if a.grad and a.data > 0)  # active, so gradients flow
+
+
+def digits_mistakes() -> Path:
+    """The test digits ``chainrule train --dataset digits`` gets wrong (README's picture)."""
+    import shutil
+    import tempfile
+
+    from chainrule.cli import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        assert main(["train", "--dataset", "digits", "--quiet", "--out", folder]) == 0
+        target = HERE / "digits_mistakes.png"
+        shutil.copyfile(Path(folder) / "mistakes.png", target)
+    return shrink(target)
+
+
 def shrink(path: Path) -> Path:
     """Rewrite a PNG with a 128-colour palette: a third of the size, no visible change for
     flat-coloured diagrams."""
@@ -51,3 +74,6 @@ if __name__ == "__main__":
     loss = mlp_loss()
     loss.backward()
     print(shrink(render(loss, HERE / "mlp_grouped.png", group_by=4)))
+    a = neuron_in(loss)  # drawn alone: what flows through it, the caption gives the rest
+    print(shrink(render(a, HERE / "neuron_cut_out.png", edge_labels=True, seed=a.grad)))
+    print(digits_mistakes())
