@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from autograd.backprop import local_partials
 from autograd.ops import OPS, ROWS, Op
 
 # how far a hand-made node's data may be from the row's own result: the lecture computes tanh
@@ -62,3 +63,32 @@ def _lookup(symbol: str, arity: int) -> tuple[Op | None, float | None]:
         if symbol in (op.label, op.name) and op.arity == arity and not op.params:
             return op, None
     return None, None
+
+
+class LectureNames:
+    """The names the micrograd lecture's code reaches into, each a line over the engine's own
+    (``Value`` has them all)."""
+
+    __slots__ = ()
+    data: float
+    grad: float
+    op: Op | None
+    param: Any
+    parents: tuple[Any, ...]
+
+    @property
+    def _prev(self) -> frozenset[Any]:
+        """The parents as a set: the micrograd lecture's name (``parents`` keeps order and
+        repeats, ``(a, a)`` for ``a + a``)."""
+        return frozenset(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """The op's symbol (``"+"``, ``"tanh"``; ``""`` for a leaf): the lecture's ``_op``."""
+        return "" if self.op is None else self.op.label
+
+    def _backward(self) -> None:
+        """One node's chain-rule step, the lecture's ``_backward``: for each parent,
+        ``parent.grad += d self / d parent * self.grad``."""
+        for parent, local in zip(self.parents, local_partials(self), strict=True):
+            parent.grad += local * self.grad

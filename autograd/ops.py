@@ -123,15 +123,7 @@ class _ByName:
 fn = _ByName()
 
 
-# forward functions that need more than one expression; each keeps NaN a NaN
-def _step(a: float) -> float:
-    return 0.0 if a <= 0.0 else 1.0 if a > 0.0 else a
-
-
-def _sign(a: float) -> float:
-    return 1.0 if a > 0.0 else -1.0 if a < 0.0 else a  # keeps the sign of 0.0 and -0.0
-
-
+# forward functions that need more than one expression; every forward keeps NaN a NaN
 def _sigmoid(a: float) -> float:
     if a >= 0.0:  # two branches so exp never overflows
         return 1.0 / (1.0 + math.exp(-a))
@@ -142,28 +134,6 @@ def _sigmoid(a: float) -> float:
 def _softplus(a: float) -> float:
     # log(1 + e^a) = max(a, 0) + log1p(e^-|a|): exact to rounding and never overflows
     return max(a, 0.0) + math.log1p(math.exp(-abs(a))) if a == a else a
-
-
-def _xlogy(x: float, y: float) -> float:
-    return 0.0 if x == 0.0 and y == y else x * math.log(y)
-
-
-def _minimum(a: float, b: float) -> float:
-    return a if a <= b else b if b < a else a + b  # a NaN from either side stays a NaN
-
-
-def _maximum(a: float, b: float) -> float:
-    return a if a >= b else b if b > a else a + b
-
-
-def _clamp(a: float, bounds: tuple[float, float]) -> float:
-    # min(max(a, lo), hi), as its sympy meaning, numpy and torch: hi where lo > hi; a NaN
-    # bound (or a) gives NaN
-    lo, hi = bounds
-    if lo != lo or hi != hi:
-        return math.nan
-    low = lo if a < lo else a
-    return hi if low > hi else low
 
 
 def _dot(*xs: float) -> float:
@@ -317,13 +287,20 @@ ROWS = (
        lambda sp, a, s: sp.Max(a, 0) + s * sp.Min(a, 0),
        "a for a > 0, slope * a otherwise", kinks=(0.0,), smooth=False, params=(0.01, 0.2),
        default=0.01),
-    Op("step", _step, lambda out, a: (0.0,), lambda sp, a: sp.Heaviside(a, 0),
+    Op("step", lambda a: 0.0 if a <= 0.0 else 1.0 if a > 0.0 else a, lambda out, a: (0.0,),
+       lambda sp, a: sp.Heaviside(a, 0),
        "1 for a > 0, else 0; its derivative is 0 (relu's slope)", kinks=(0.0,), smooth=False),
-    Op("sign", _sign, lambda out, a: (0.0,),
+    Op("sign", lambda a: 1.0 if a > 0.0 else -1.0 if a < 0.0 else a,  # keeps 0.0 and -0.0
+       lambda out, a: (0.0,),
        lambda sp, a: sp.Heaviside(a, 0) - sp.Heaviside(-a, 0),
        "1, 0 or -1 by the sign of a; its derivative is 0 (no gradient flows through it)",
        kinks=(0.0,), smooth=False),
-    Op("clamp", _clamp,
+    # clamp is min(max(a, lo), hi), as its sympy meaning, numpy and torch: hi where lo > hi,
+    # and NaN where a bound is NaN
+    Op("clamp",
+       lambda a, bounds: bounds[1] if bounds[0] > bounds[1] else bounds[0] if a < bounds[0]
+       else bounds[1] if a > bounds[1] else a if bounds[0] == bounds[0]
+       and bounds[1] == bounds[1] else math.nan,
        lambda out, a, bounds: (fn.step(a - bounds[0]) * fn.step(bounds[1] - a),),
        lambda sp, a, bounds: sp.Min(sp.Max(a, bounds[0]), bounds[1]),
        "a held inside [lo, hi]; d/da = 1 inside, 0 outside", kinks=(-1.0, 1.0), smooth=False,
@@ -335,15 +312,16 @@ ROWS = (
     Op("hypot", math.hypot, lambda out, a, b: (a / out, b / out),
        lambda sp, a, b: sp.sqrt(a**2 + b**2), "sqrt(a^2 + b^2) without overflow; d/da = a/out",
        arity=2, domain=(POSITIVE, (-3, 3))),
-    Op("minimum", _minimum,
+    Op("minimum", lambda a, b: a if a <= b else b if b < a else a + b,  # a NaN stays a NaN
        lambda out, a, b: ((1.0 + fn.sign(b - a)) * 0.5, (1.0 - fn.sign(b - a)) * 0.5),
        lambda sp, a, b: sp.Min(a, b), "the smaller of a and b (half the gradient each at a tie)",
        syntax="min", arity=2, domain=TWO, smooth=False),
-    Op("maximum", _maximum,
+    Op("maximum", lambda a, b: a if a >= b else b if b > a else a + b,
        lambda out, a, b: ((1.0 + fn.sign(a - b)) * 0.5, (1.0 - fn.sign(a - b)) * 0.5),
        lambda sp, a, b: sp.Max(a, b), "the larger of a and b (half the gradient each at a tie)",
        syntax="max", arity=2, domain=TWO, smooth=False),
-    Op("xlogy", _xlogy, lambda out, a, b: (fn.log(b), a / b),
+    Op("xlogy", lambda a, b: 0.0 if a == 0.0 and b == b else a * math.log(b),
+       lambda out, a, b: (fn.log(b), a / b),
        lambda sp, a, b: a * sp.log(b), "a log b, and 0 where a = 0; d/da = log b, d/db = a/b",
        arity=2, domain=((-3, 3), POSITIVE), requires="b > 0"),
     Op("bce", _bce, _bce_rule, lambda sp, a, y: -(y * sp.log(a) + (1 - y) * sp.log(1 - a)),

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from autograd import grad_mode
 from autograd.backprop import backpropagate, data_of, local_partials
-from autograd.by_hand import row_for
+from autograd.by_hand import LectureNames, row_for
 from autograd.errors import Param, all_finite, as_float, as_param, forward_error
 from autograd.ops import OPS, Op
 
@@ -73,7 +73,7 @@ def _named(method: Method, op: Op) -> Method:
     return method
 
 
-class Value:
+class Value(LectureNames):
     """A scalar in a computation graph.
 
     ``data`` is the float; ``grad`` is ``d root / d self`` after ``root.backward()``; ``label``
@@ -102,23 +102,6 @@ class Value:
             node = apply(op, *parents, param=param)  # a leaf inside no_grad(), as ever
             self.data, self.parents = node.data, node.parents
             self.op, self.param = node.op, node.param
-
-    @property
-    def _prev(self) -> frozenset[Value]:
-        """The parents as a set: the micrograd lecture's name (``parents`` keeps order and
-        repeats, ``(a, a)`` for ``a + a``)."""
-        return frozenset(self.parents)
-
-    @property
-    def _op(self) -> str:
-        """The op's symbol (``"+"``, ``"tanh"``; ``""`` for a leaf): the lecture's ``_op``."""
-        return "" if self.op is None else self.op.label
-
-    def _backward(self) -> None:
-        """One node's chain-rule step, the lecture's ``_backward``: for each parent,
-        ``parent.grad += d self / d parent * self.grad``."""
-        for parent, local in zip(self.parents, local_partials(self), strict=True):
-            parent.grad += local * self.grad
 
     @property
     def partials(self) -> tuple[float, ...]:
@@ -256,8 +239,6 @@ def apply(op: Op, *args: Value | Number, param: object = None) -> Value:
     except TypeError:  # numbers among them: they become leaves
         parents = tuple(map(_lift, args))
         xs = list(map(data_of, parents))
-    if param is None and op.params:  # x + None: the error names NoneType
-        as_param(param, op)
     number = param if param is None or type(param) is float else as_param(param, op)
     try:
         out = op.forward_at(xs, number)
@@ -265,6 +246,10 @@ def apply(op: Op, *args: Value | Number, param: object = None) -> Value:
             raise OverflowError if out == out else ValueError("math domain error")
     except (ValueError, ArithmeticError) as err:
         raise forward_error(op, xs, number, err) from None
+    except TypeError:
+        if param is None and op.params:  # x + None: the error names what was given
+            as_param(param, op)
+        raise
     node = object.__new__(Value)  # a leaf's __init__ checks its data; out is a float already
     node.data, node.grad, node.label = out, 0.0, ""
     if not grad_mode.open_blocks or grad_mode.mode.enabled:

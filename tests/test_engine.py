@@ -10,7 +10,8 @@ import weakref
 
 import pytest
 
-from autograd import OPS, Value, apply, dot, grad, no_grad, vsum
+import autograd.value as value_module
+from autograd import OPS, Value, apply, dot, grad, logsumexp, no_grad, vsum
 from autograd.backprop import local_partials
 from autograd.testing.strategies import boxes, op_cases
 
@@ -213,3 +214,28 @@ def test_each_ops_forward_is_its_row_so_methods_and_apply_agree() -> None:
         args = [Value(lo + 0.3 * (hi - lo)) for lo, hi in boxes(OPS[name], arity)]
         direct = call(name, [a.data for a in args], param)
         assert apply(OPS[name], *args, param=param).data == direct.data
+
+
+def test_every_node_is_made_by_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operators, the table's methods, vsum, dot, logsumexp and the lecture's constructor
+    all make their node with apply, the one constructor (watched here, not replaced)."""
+    made: list[Value] = []
+    real = value_module.apply
+
+    def watched(op: object, *args: object, param: object = None) -> Value:
+        made.append(real(op, *args, param=param))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(value_module, "apply", watched)
+    x, y = Value(0.5), Value(2.0)
+    nodes = [x + y, x + 1, 1 + x, x - y, x - 1, 1 - x, x * y, x * 2, 2 * x, x / y, x / 2,
+             2 / x, x**y, x**2, 2**x, -x, abs(x), vsum([x, y]), dot([x], [y], 1.0),
+             logsumexp([x, y])]  # fmt: skip
+    for op in OPS.values():
+        if op.method:
+            a, *others = [Value(lo + 0.3 * (hi - lo)) for lo, hi in boxes(op, op.arity or 1)]
+            nodes.append(getattr(a, op.method)(*others, *(op.params[:1] if op.params else ())))
+    assert made == nodes
+    by_hand = Value(2.5, (x, y), "+")
+    assert (made[-1].data, made[-1].parents) == (by_hand.data, by_hand.parents)
+    assert len(made) == len(nodes) + 1
