@@ -6,8 +6,14 @@ The setting is kept per thread, as PyTorch keeps it, so a thread running inferen
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
+from collections.abc import Callable
 from contextlib import ContextDecorator
+from typing import Any, TypeVar, cast
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _GradMode(threading.local):
@@ -44,6 +50,39 @@ class no_grad(ContextDecorator):  # noqa: N801 (named like torch.no_grad, used l
         mode.enabled = mode.saved.pop()
         with _count_lock:
             open_blocks -= 1
+
+    def __call__(self, func: F) -> F:
+        """``@no_grad()``: the function's body runs without a graph; a generator's body too,
+        step by step (between its yields the caller's setting holds, as in PyTorch)."""
+        if inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
+            raise TypeError(
+                f"@no_grad() cannot cover the awaits of async {func.__qualname__}: other "
+                "tasks of this thread would run without a graph too; write 'with no_grad():' "
+                "around its lines that need none"
+            )
+        if not inspect.isgeneratorfunction(func):
+            return super().__call__(func)
+
+        @functools.wraps(func)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            steps = func(*args, **kwargs)
+            resume, value = steps.send, None
+            while True:
+                with no_grad():
+                    try:
+                        answer = resume(value)
+                    except StopIteration as end:
+                        return end.value
+                try:
+                    value, resume = (yield answer), steps.send
+                except GeneratorExit:
+                    with no_grad():
+                        steps.close()
+                    raise
+                except BaseException as thrown:  # into the generator, without a graph
+                    value, resume = thrown, steps.throw
+
+        return cast(F, generator)
 
 
 def is_grad_enabled() -> bool:

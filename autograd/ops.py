@@ -293,19 +293,23 @@ ROWS = (
        smooth=False),
     Op("leaky_relu", lambda a, s: s * a if a <= 0.0 else a,
        lambda out, a, s: (fn.step(a) + s * (1.0 - fn.step(a)),),
-       lambda sp, a, s: sp.Piecewise((a, a > 0), (s * a, True)),
+       lambda sp, a, s: sp.Max(a, 0) + s * sp.Min(a, 0),
        "a for a > 0, slope * a otherwise", kinks=(0.0,), smooth=False, params=(0.01, 0.2),
        default=0.01),
     Op("step", lambda a: 0.0 if a <= 0.0 else 1.0 if a > 0.0 else a, lambda out, a: (0.0,),
-       lambda sp, a: sp.Piecewise((1, a > 0), (0, True)),
+       lambda sp, a: sp.Heaviside(a, 0),
        "1 for a > 0, else 0; its derivative is 0 (relu's slope)", kinks=(0.0,), smooth=False),
     Op("sign", lambda a: 1.0 if a > 0.0 else -1.0 if a < 0.0 else a,  # keeps 0.0 and -0.0
        lambda out, a: (0.0,),
-       lambda sp, a: sp.Piecewise((1, a > 0), (-1, a < 0), (0, True)),
+       lambda sp, a: sp.Heaviside(a, 0) - sp.Heaviside(-a, 0),
        "1, 0 or -1 by the sign of a; its derivative is 0 (no gradient flows through it)",
        kinks=(0.0,), smooth=False),
+    # clamp is min(max(a, lo), hi), as its sympy meaning, numpy and torch: hi where lo > hi,
+    # and NaN where a bound is NaN
     Op("clamp",
-       lambda a, bounds: bounds[0] if a < bounds[0] else bounds[1] if a > bounds[1] else a,
+       lambda a, bounds: bounds[1] if bounds[0] > bounds[1] else bounds[0] if a < bounds[0]
+       else bounds[1] if a > bounds[1] else a if bounds[0] == bounds[0]
+       and bounds[1] == bounds[1] else math.nan,
        lambda out, a, bounds: (fn.step(a - bounds[0]) * fn.step(bounds[1] - a),),
        lambda sp, a, bounds: sp.Min(sp.Max(a, bounds[0]), bounds[1]),
        "a held inside [lo, hi]; d/da = 1 inside, 0 outside", kinks=(-1.0, 1.0), smooth=False,

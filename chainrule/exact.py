@@ -2,25 +2,20 @@
 
 sympy has none of its own, and short input can keep it busy for minutes: ``x**x**...``
 sixteen levels deep (46 characters) took 45 s, nested ``tanh`` more than 100 s. So the exact
-derivatives are computed in a child process (forked where the platform allows, so it starts
-at once), which is killed when the limit passes, or when the command itself is interrupted;
-its memory is capped too. A check that runs out of time says so in the table and the
+derivatives are computed in the sympy oracle's worker process (``autograd.testing.oracle``),
+which is killed when the limit passes, or when the command itself is interrupted; its memory
+is capped too. A check that runs out of time says so in the table and the
 numeric check, which needs no sympy, still decides.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import math
-import multiprocessing
-import signal
-from multiprocessing.connection import Connection
 from typing import Any
 
+from autograd.testing.oracle import OracleTimeoutError, call
 from chainrule.expr import Node, to_sympy
-
-MEMORY = 2 << 30  # bytes of address space the child may use
 
 
 def exact_derivatives(
@@ -32,45 +27,18 @@ def exact_derivatives(
         return "exact", ["(no sympy)"] * n, ""
     if seconds <= 0:
         return "exact", ["(skipped)"] * n, ""
-    methods = multiprocessing.get_all_start_methods()
-    context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, node, bindings), daemon=True)
-    child.start()
-    send.close()
     try:
-        if receive.poll(seconds):
-            with contextlib.suppress(EOFError):
-                result: list[str] = receive.recv()
-                return "exact (sympy)", result, ""
-            return "exact (sympy)", ["n/a"] * n, "sympy's exact check failed (out of memory?)"
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receive.close()
-    note = (
-        f"sympy's exact check did not finish in {seconds:g} s and was stopped (raise the "
-        "limit with --exact-timeout); the numeric check below still stands"
-    )
-    return "exact (sympy)", ["(too slow)"] * n, note
-
-
-def _child(send: Connection, node: Node, bindings: dict[str, float]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with contextlib.suppress(ImportError, ValueError, OSError):
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if soft == resource.RLIM_INFINITY or soft > MEMORY:
-            resource.setrlimit(resource.RLIMIT_AS, (MEMORY, hard))
-    try:
-        send.send(_derivatives(node, bindings))
+        return "exact (sympy)", call(_derivatives, node, bindings, seconds=seconds), ""
     except MemoryError:
-        send.send(["n/a (memory)"] * len(bindings))
-    finally:
-        send.close()
+        return "exact (sympy)", ["n/a (memory)"] * n, ""
+    except ChildProcessError:
+        return "exact (sympy)", ["n/a"] * n, "sympy's exact check failed (out of memory?)"
+    except OracleTimeoutError:
+        note = (
+            f"sympy's exact check did not finish in {seconds:g} s and was stopped (raise the "
+            "limit with --exact-timeout); the numeric check below still stands"
+        )
+        return "exact (sympy)", ["(too slow)"] * n, note
 
 
 def _derivatives(node: Node, bindings: dict[str, float]) -> list[str]:

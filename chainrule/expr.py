@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,7 +88,9 @@ def parse(text: str, variables: Collection[str]) -> Node:
             f"the expression contains a NUL byte (\\0) at column {source.index(chr(0)) + 1}"
         )
     try:
-        tree = ast.parse(source, mode="eval")
+        with warnings.catch_warnings():  # "3in" warns, then fails: one error, with its column
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
         column = f" at column {err.offset}" if err.offset else ""
         raise ExpressionError(f"syntax error{column}: {err.msg}") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import keyword
 import math
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,7 @@ def parse_bindings(text: str) -> dict[str, float]:
     bindings: dict[str, float] = {}
     for entry in filter(None, (part.strip() for part in text.split(","))):
         name, sign, number = (s.strip() for s in entry.partition("="))
+        name = unicodedata.normalize("NFKC", name)  # as Python reads the expression's names
         if not sign or not name:
             raise UsageError(f"--at wants name=value pairs separated by commas, got {entry!r}")
         if not name.isidentifier() or keyword.iskeyword(name) or name in CALLABLE:

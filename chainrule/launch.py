@@ -11,7 +11,9 @@ during them:
   ``chainrule`` in a loop stops too. While the program's modules are imported (a few hundred
   milliseconds) a signal is noted and acted on once they are: an interrupt inside an import
   can leave Python printing half a traceback. Before this module runs, during the
-  interpreter's own start-up (some tens of milliseconds), Python alone handles Ctrl-C.
+  interpreter's own start-up, Python alone handles Ctrl-C: a signal then prints Python's
+  ``KeyboardInterrupt`` traceback. That window is the time to start Python and import this
+  module: 47 ms median, 67 ms at most, over 15 runs on a 2-core machine at load 2.8.
 - Output cut short by a closed pipe (``chainrule graph ... --explain | head``) is not an
   error: the rest of the output is dropped, the command finishes its work (its files are
   written) and exits with its usual status.

@@ -43,7 +43,8 @@ def written(run: Run) -> list[str]:
 
 def write_outputs(run: Run, out: Path) -> None:
     """Write the files of ``FILES`` this run has into ``out``, in that order: metrics.json
-    last, so its presence means the run finished."""
+    last, so its presence means the run finished. An earlier run's metrics.json goes first: a
+    run that stops half-way through the others leaves none, not the old one beside a mix."""
     writers: dict[str, Callable[[Path], object]] = {
         "curves.png": lambda path: save_png(_curves(run), path),
         "boundary.png": lambda path: save_png(_boundary(run), path),
@@ -54,12 +55,15 @@ def write_outputs(run: Run, out: Path) -> None:
         "report.html": lambda path: write_report(run, out, path, _pictures(run)),
         "metrics.json": lambda path: write_atomically(path, _json(metrics(run))),
     }
-    for name in written(run):
-        write = writers[name]
+    for name, write in [("metrics.json", _remove), *((n, writers[n]) for n in written(run))]:
         try:
             write(out / name)
         except OSError as err:
             raise CommandError(f"cannot write {out / name}: {err.strerror or err}") from None
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
 
 
 def _curves(run: Run) -> Figure:

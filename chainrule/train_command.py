@@ -75,7 +75,7 @@ def batch_size(text: str) -> int | None:
 
 def check_work(args: argparse.Namespace) -> None:
     """Refuse a model with too many parameters, or a training step that would build too
-    large a graph (about 20 bytes per parameter and example), before anything is computed."""
+    large a graph (see BOUNDS in chainrule.options), before anything is computed."""
     sizes = [DATASETS[args.dataset].inputs, *args.hidden, n_outputs(args)]
     parameters = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
     if check_bound("parameters", parameters):

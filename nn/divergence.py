@@ -10,8 +10,11 @@ grows geometrically until it overflows. ``fit`` watches every batch and stops at
 - gradient whose norm is not finite,
 
 before that batch's update, so the parameters are never overwritten with non-finite numbers.
-It then restores the parameters (and buffers) the model had at the end of the last complete
-epoch and raises ``DivergenceError``, which carries the history of the epochs before.
+The last update, which no batch sees, is checked by one more loss on the last batch when
+training stops; an error from an op of the loss (``log`` of a negative number, say) once the
+weights have moved counts as divergence too. fit then restores the parameters, buffers and
+optimizer state (its step count, Adam's moments) of the end of the last complete epoch and
+raises ``DivergenceError``, which carries the history of the epochs before.
 
 Why an error rather than a flag in ``History``: a flag is silent, and silence is what let a
 run reach a loss of 1e248 unnoticed. The error is a ``FloatingPointError`` (an

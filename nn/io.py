@@ -17,7 +17,10 @@ version 3 file as a version it does not know, rather than as no model file at al
 intact if anything fails). ``load`` reads only a regular file of bounded size, checks every
 field, size and count against the file's own contents before it builds anything (a file
 claiming a million inputs but holding ten weights is refused at once), and raises
-``ModelFileError`` naming the file and what is wrong.
+``ModelFileError`` naming the file and what is wrong. Before the whole file is read, the
+fields ahead of the weights (from its first 64 KiB) are checked: an unknown field, an
+architecture making more than a million parameters, or a file larger than that
+architecture's weights could fill is refused in milliseconds.
 """
 
 from __future__ import annotations
@@ -32,10 +35,13 @@ from typing import Any
 from autograd.files import write_atomically
 from nn.architectures import KINDS, Kind, check_architecture, kind_of
 from nn.model_file import (
+    BYTES_PER_PARAMETER,
+    HEAD_BYTES,
     MAX_PARAMETERS,
     ModelFileError,
     check_checksum,
     read_document,
+    read_head,
     signed,
 )
 from nn.module import Module
@@ -85,16 +91,13 @@ def load(path: PathLike) -> Module:
     match, a field missing, unknown or of the wrong type, sizes that do not match the weights,
     weights that are not finite numbers. A file that cannot be opened raises ``OSError``."""
     path = Path(path)
+    _check_head(path)
     document = read_document(path)
     version = _version(path, document)
     if version >= 3:
         check_checksum(path, document)
     _check_fields(path, document, version)
-    kind = _kind(path, document.get("module", "MLP"))
-    try:
-        architecture = check_architecture(kind, document["architecture"], version)
-    except ValueError as err:
-        raise ModelFileError(f"{path}: bad architecture: {err}") from None
+    kind, architecture = _architecture(path, document, version)
     weights = _mapping(path, document, "weights")
     buffers = _mapping(path, document, "buffers")
     _check_counts(path, kind, architecture, weights, buffers)
@@ -109,6 +112,51 @@ def load(path: PathLike) -> Module:
     except ValueError as err:
         raise ModelFileError(f"{path}: {err}") from None
     return model
+
+
+def _check_head(path: Path) -> None:
+    """The fields before the weights, read from the file's first ``HEAD_BYTES`` alone, so
+    that a file which cannot be a model is refused before the rest is parsed: an unknown
+    field, an architecture making more than ``MAX_PARAMETERS``, or more bytes than that
+    architecture's weights could fill (``BYTES_PER_PARAMETER`` each, twice what save writes)."""
+    head, size = read_head(path, set().union(*(a | b for a, b in FIELDS.values())))
+    if head is None:
+        return
+    if "architecture" not in head:
+        if size > HEAD_BYTES:
+            raise ModelFileError(
+                f"{path}: the weights come before the architecture: a model file holds its "
+                "architecture first (as nn.save writes it)"
+            )
+        return
+    kind, architecture = _architecture(path, head, _version(path, head))
+    count = _check_limit(path, kind, architecture)
+    most = HEAD_BYTES + BYTES_PER_PARAMETER * count
+    if size > most:
+        raise ModelFileError(
+            f"{path}: {size:,} bytes, more than a {kind.name} of {count:,} parameters and "
+            f"buffers takes (at most {most:,}): not a file nn.save wrote"
+        )
+
+
+def _architecture(path: Path, document: dict[str, Any], version: int) -> tuple[Kind, Any]:
+    kind = _kind(path, document.get("module", "MLP"))
+    try:
+        return kind, check_architecture(kind, document["architecture"], version)
+    except ValueError as err:
+        raise ModelFileError(f"{path}: bad architecture: {err}") from None
+
+
+def _check_limit(path: Path, kind: Kind, architecture: Any) -> int:
+    """The architecture's parameter and buffer count, from its numbers alone, refused
+    beyond ``MAX_PARAMETERS``."""
+    count = sum(kind.counts(architecture))
+    if count > MAX_PARAMETERS:
+        raise ModelFileError(
+            f"{path}: the architecture makes {count:,} parameters and buffers, "
+            f"more than the {MAX_PARAMETERS:,} a model file may hold"
+        )
+    return count
 
 
 def _version(path: Path, document: dict[str, Any]) -> int:
@@ -159,12 +207,8 @@ def _check_counts(
 ) -> None:
     """The architecture's parameter and buffer counts, from its numbers alone, against the
     limit and against what the file holds: nothing is built for a file that cannot match."""
+    _check_limit(path, kind, arch)
     n_weights, n_buffers = kind.counts(arch)
-    if n_weights + n_buffers > MAX_PARAMETERS:
-        raise ModelFileError(
-            f"{path}: the architecture makes {n_weights + n_buffers:,} parameters and buffers, "
-            f"more than the {MAX_PARAMETERS:,} a model file may hold"
-        )
     for what, needed, found in (("weights", n_weights, weights), ("buffers", n_buffers, buffers)):
         if needed != len(found):
             raise ModelFileError(

@@ -12,17 +12,23 @@ anywhere gives another checksum, while re-indenting the file does not.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import reprlib
 import stat
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 MAX_PARAMETERS = 1_000_000  # weights and buffers together: beyond a scalar engine's reach
-MAX_FILE_BYTES = 100 * MAX_PARAMETERS  # a saved weight takes about 50 bytes
+BYTES_PER_PARAMETER = 100  # in a file: a saved weight takes about 50 bytes
+MAX_FILE_BYTES = BYTES_PER_PARAMETER * MAX_PARAMETERS
 MAX_DIGITS = 20  # of an integer in the file (sizes, versions)
 CHECKSUM_PREFIX = "sha256:"
+HEAD_BYTES = 1 << 16  # the fields before the weights (format, version, module, architecture)
+BULK = ("buffers", "weights")  # the fields that may be large
 _KINDS = {stat.S_IFDIR: "a folder", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block "
           "device", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}  # fmt: skip
 
@@ -55,6 +61,55 @@ def read_document(path: Path) -> dict[str, Any]:
 
 def read_bounded(path: Path) -> bytes:
     """The bytes of ``path``, a regular file of at most ``MAX_FILE_BYTES``."""
+    with _regular_file(path) as handle:
+        chunks, size = [], 0
+        while chunk := os.read(handle, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            _check_size(path, size)  # the file may grow while it is read
+        return b"".join(chunks)
+
+
+def read_head(path: Path, known: Collection[str]) -> tuple[dict[str, Any] | None, int]:
+    """The top-level fields before the first of ``BULK`` (the weights and buffers), parsed
+    from the file's first ``HEAD_BYTES`` alone, and the file's size: enough to refuse a file
+    whose architecture claims too much, or whose size its architecture cannot explain,
+    before the rest is read. A field not in ``known`` is refused here. None where no bulk
+    field follows a well-formed head: ``read_document`` then names the problem."""
+    with _regular_file(path) as handle:
+        size = os.fstat(handle).st_size
+        text = os.read(handle, HEAD_BYTES).decode("utf-8", errors="replace")
+    decoder = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_int=_bounded_int)
+    head: dict[str, Any] = {}
+    try:
+        at = _skip(text, 0, "{")
+        while text.startswith('"', at):
+            key, at = decoder.raw_decode(text, at)
+            if key not in known or key in BULK:
+                break
+            head[key], at = decoder.raw_decode(text, _skip(text, at, ":"))
+            at = _skip(text, at, ",")
+        else:
+            return None, size
+    except (ValueError, IndexError, _FileProblemError, RecursionError):
+        return None, size  # cut short by HEAD_BYTES, or not JSON at all
+    if key not in known:
+        raise ModelFileError(f"{path}: unexpected field {reprlib.repr(key)}")
+    return head, size
+
+
+def _skip(text: str, at: int, expected: str) -> int:
+    """The position after the whitespace at ``at`` and then ``expected`` (and whitespace)."""
+    at = len(text) - len(text[at:].lstrip())
+    if not text.startswith(expected, at):
+        raise ValueError(f"expected {expected!r} at {at}")
+    at += len(expected)
+    return len(text) - len(text[at:].lstrip())
+
+
+@contextlib.contextmanager
+def _regular_file(path: Path) -> Iterator[int]:
+    """An open handle on ``path``, a regular file of at most ``MAX_FILE_BYTES``."""
     # O_NONBLOCK: opening a FIFO must not wait for a writer (fstat then refuses it)
     handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
@@ -64,12 +119,7 @@ def read_bounded(path: Path) -> bytes:
             what = _KINDS.get(kind, "not a regular file")
             raise ModelFileError(f"{path}: is {what}: a model file is a regular file")
         _check_size(path, info.st_size)
-        chunks, size = [], 0
-        while chunk := os.read(handle, 1 << 20):
-            chunks.append(chunk)
-            size += len(chunk)
-            _check_size(path, size)  # the file may grow while it is read
-        return b"".join(chunks)
+        yield handle
     finally:
         os.close(handle)
 

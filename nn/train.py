@@ -8,6 +8,7 @@ of every layer, which shows gradients vanishing through deep sigmoid stacks.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import sys
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from autograd import Value
+from autograd import Value, no_grad
 from nn.compiled import ArrayBatch, CompiledObjective, arrays_for, warn_engine, why_not_compiled
 from nn.data import batches
 from nn.divergence import DivergenceError, Diverging, Watch
@@ -53,6 +54,7 @@ class _Trainer:
     ) -> None:
         self.model, self.loss, self.optimizer, self.clip = model, loss, optimizer, clip
         self.l1, self.l2, self.watch = l1, l2, Watch()
+        self.last_batch: tuple[list[Any], list[Any]] = [], []
         named = list(model.named_parameters())
         self.params = [p for _, p in named]
         self.buffers = [(m, a) for _, m in model.named_modules() for a in m.buffer_names]
@@ -110,6 +112,7 @@ class _Trainer:
                 if self.clip is not None:
                     clip_grad_norm(self.optimizer.params, self.clip)
                 self.optimizer.step()
+            self.last_batch = xb, yb
             hits = count_correct(outputs, yb, self.loss)
             correct = None if hits is None or correct is None else correct + hits
             loss_sum += loss * len(xb)
@@ -124,30 +127,63 @@ class _Trainer:
         history.seconds.append(time.perf_counter() - start)
         history.backend = self.compiled.backend if self.compiled is not None else "engine"
 
+    def check_last_update(self) -> None:
+        """The loss on the epoch's last batch at the parameters its update gave (in eval mode),
+        checked as every batch's loss is (Diverging, or the op's OverflowError or ValueError)."""
+        self.model.eval()  # no side effects: batch norm's statistics and dropout's draws stay
+        try:
+            with no_grad():
+                loss = self.objective(*self.last_batch)[0].data
+        finally:
+            self.model.train()
+        self.watch.loss(loss)
 
-def _stop_reason(history: History, tol: float | None, callbacks: Sequence[Callback]) -> str:
+
+def _stop_reason(
+    history: History, tol: float | None, callbacks: Sequence[Callback], last: bool
+) -> str:
     epoch, loss = history.epochs - 1, history.loss[-1]
     if tol is not None and loss <= tol:
         return "tol"
     stops = [cb(epoch, history) is True for cb in callbacks]  # every callback sees every epoch
-    return "callback" if any(stops) else ""
+    return "callback" if any(stops) else "max_epochs" if last else ""
 
 
-def _epoch_or_stop(trainer: _Trainer, data: Batches, n: int, history: History) -> None:
-    """One epoch; if it diverges, the parameters and buffers from before it come back and
-    DivergenceError is raised."""
+def _epoch_or_stop(
+    trainer: _Trainer, data: Batches, n: int, history: History, stop: Callable[[], str]
+) -> str:
+    """One epoch and ``stop()``'s verdict on it. Where training stops, the loss is checked
+    once more after the last update, which no batch of the epoch saw. If the epoch diverges
+    (or an op in the loss fails once the weights have moved), the parameters, buffers and
+    optimizer state from before it come back and DivergenceError is raised."""
     values = [p.data for p in trainer.params]  # floats, not a state_dict() walk per epoch
     buffers = [list(getattr(m, attr)) for m, attr in trainer.buffers]
+    state = trainer.optimizer.state_dict()
+    epochs, steps = history.epochs, trainer.optimizer.steps
     try:
         trainer.epoch(data, n, history)
-    except (Diverging, OverflowError) as err:
+        stopped = stop()
+        if stopped:
+            trainer.check_last_update()
+        return stopped
+    except (Diverging, ArithmeticError, ValueError) as err:
+        if isinstance(err, ValueError) and trainer.optimizer.steps == steps and not epochs:
+            raise  # the first batch's own error (bad targets, say): nothing has diverged
         for p, v in zip(trainer.params, values, strict=True):
             p.data = v
         for (m, attr), saved in zip(trainer.buffers, buffers, strict=True):
             getattr(m, attr)[:] = saved
+        trainer.optimizer.load_state_dict(state)
+        for column in (history.loss, history.accuracy, history.lr, history.grad_norm,
+                       history.layer_grad_norms, history.seconds):  # fmt: skip
+            del column[epochs:]
         history.stopped = "diverged"
-        reason = str(err) if isinstance(err, Diverging) else f"an overflow ({err})"
+        reason = str(err) if isinstance(err, Diverging) else f"{_what(err)} ({err})"
         raise DivergenceError(reason, history.epochs, history, trainer.optimizer.lr) from None
+
+
+def _what(err: Exception) -> str:
+    return "an overflow" if isinstance(err, OverflowError) else "an op of the loss failed"
 
 
 def _progress_bar(epochs: int, progress: bool | None) -> Any:
@@ -212,15 +248,14 @@ def fit(
             if schedule is not None:
                 optimizer.lr = schedule(epoch, base_lr)
             data = batches(X, y, batch_size, shuffle=batch_size is not None, seed=rng)
-            _epoch_or_stop(trainer, data, len(X), history)
+            stop = functools.partial(_stop_reason, history, tol, callbacks, epoch == epochs - 1)
+            history.stopped = _epoch_or_stop(trainer, data, len(X), history, stop)
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
-            history.stopped = _stop_reason(history, tol, callbacks)
             if history.stopped:
                 break
-        else:
-            history.stopped = "max_epochs"
+        history.stopped = history.stopped or "max_epochs"  # (epochs=0)
     finally:
         if bar is not None:
             bar.close()

@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 import termios
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ import pytest
 import nn
 from nn.data import make_moons, train_test_split
 from nn.losses import binary_cross_entropy_with_logits
+
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
 
 SCRIPT = Path(sys.executable).parent / "chainrule"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -293,6 +296,7 @@ BAD_EXPRESSIONS = [
     ("log(x)", "x=-1", 1, "log(-1.0) is undefined"),
     ("1/x", "x=0", 1, "is undefined"),
     ("exp(x)", "x=1000", 1, "overflows"),
+    ("3in", "", 2, "syntax error at column 1: invalid decimal literal"),  # no SyntaxWarning line
 ]
 
 
@@ -397,3 +401,19 @@ def test_plots_draw_several_classes_and_histories_without_accuracy(tmp_path: Pat
     figure = plot_history(history, test_loss=[1.2, 0.7])
     assert [len(ax.lines) for ax in figure.axes] == [2, 0]
     assert save_png(figure, tmp_path / "curves.png").read_bytes().startswith(PNG)
+
+
+def test_a_run_killed_while_writing_leaves_no_old_metrics_json(tmp_path: Path) -> None:
+    """metrics.json means the run finished: an earlier run's goes before anything is
+    written, so a run killed after its first file leaves none (or, killed too late, its own)."""
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "metrics.json").write_text('{"old": true}\n')
+    command = [sys.executable, "-m", "chainrule", "train", *SHORT, "--out", "run"]
+    with subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL) as run:
+        while run.poll() is None and not (out / "curves.png").exists():
+            time.sleep(0.001)
+        run.kill()
+    assert (out / "curves.png").exists()
+    metrics = out / "metrics.json"
+    assert not metrics.exists() or "old" not in json.loads(metrics.read_text())

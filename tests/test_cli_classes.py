@@ -16,6 +16,8 @@ from test_cli import PNG, chainrule, metrics, one_error_line
 import nn
 from nn.metrics import confusion_matrix
 
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
+
 
 @pytest.fixture(scope="module")
 def digits_run(tmp_path_factory: pytest.TempPathFactory) -> Path:

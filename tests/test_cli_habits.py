@@ -17,6 +17,8 @@ import pytest
 import chainrule
 from nn import data
 
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
+
 SCRIPT = Path(sys.executable).parent / "chainrule"
 WAYS = {"script": [str(SCRIPT)], "module": [sys.executable, "-m", "chainrule"]}
 

@@ -289,3 +289,21 @@ def test_the_code_for_large_graphs_matches_the_engine_too(
         check_expression(e, "straight", elsewhere)
     finally:
         straight.READABLE_LIMIT = limit
+
+
+def test_a_first_call_at_an_edge_gives_the_engine_s_numbers_and_keeps_compiling() -> None:
+    """inf given as an input passes through (x * w - inf).exp() as 0; tanh(inf) is 1. The
+    first call's check of the fresh code must not break on them (it once packed an error
+    message as a float), nor give up compiling."""
+    w = Value(0.5)
+    for fn, edge, later in (
+        (lambda x: (x * w - math.inf).exp() + x * w, 1.0, 3.0),
+        (lambda x: (x * w).tanh(), math.inf, 2.0),
+    ):
+        step = compile_step(fn, [w])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert step(edge) == step.eager(edge)
+            assert step(later) == step.eager(later)
+        assert step.cache
+        assert not step.eager_only

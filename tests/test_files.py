@@ -85,6 +85,7 @@ def test_errors_name_the_target_not_the_temporary(tmp_path: Path) -> None:
         check_target(target)
 
 
+@pytest.mark.slow  # a subprocess
 def test_a_failed_write_names_the_target_and_keeps_the_old_file(tmp_path: Path) -> None:
     # The file-size limit makes write() fail in the kernel, as a full disk does (ENOSPC):
     # an error that by itself names no file.
@@ -147,6 +148,7 @@ def test_temporaries_of_interrupted_saves_are_removed_by_the_next_save(tmp_path:
     assert target.read_bytes() == b"new"
 
 
+@pytest.mark.slow  # a subprocess
 def test_a_temporary_being_written_is_not_taken_for_an_orphan(tmp_path: Path) -> None:
     target = tmp_path / "m.json"
     program = f"""

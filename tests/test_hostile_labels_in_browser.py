@@ -23,6 +23,8 @@ from autograd.viz import backward_steps, draw_graph, explain, page, render, repr
 from autograd.viz.style import visible
 from autograd.viz.webpage import html_document, stepper_section
 
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
+
 _browser = pytest.fixture(scope="module", name="browser")(chromium)
 
 HOSTILE = [

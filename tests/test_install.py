@@ -5,8 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import autograd
 import nn
+
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
 
 ROOT = Path(__file__).resolve().parent.parent
 

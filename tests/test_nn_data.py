@@ -114,6 +114,7 @@ def test_load_digits_gives_plain_lists_scaled_to_the_unit_interval() -> None:
         data.load_digits(11)
 
 
+@pytest.mark.slow  # a subprocess
 def test_load_digits_without_scikit_learn_names_the_extra() -> None:
     code = ("import sys; sys.modules['sklearn'] = None\n"
             "import nn\ntry:\n    nn.data.load_digits()\nexcept ImportError as err:\n"

@@ -23,7 +23,7 @@ def xor_run(epochs: int) -> tuple[nn.MLP, nn.History | None, nn.DivergenceError 
 
 def test_a_diverging_run_stops_at_the_epoch_the_loss_explodes():
     # SGD with lr=0.5 on XOR: the loss falls to 0.01, then grows a thousandfold per epoch
-    model, _, err = xor_run(400)
+    _, _, err = xor_run(400)
     assert err is not None
     assert isinstance(err, FloatingPointError)
     message = str(err)
@@ -35,11 +35,16 @@ def test_a_diverging_run_stops_at_the_epoch_the_loss_explodes():
     history = err.history
     assert (history.stopped, history.epochs) == ("diverged", err.epoch)
     assert all(math.isfinite(loss) for loss in history.loss)
-    # the model holds exactly the parameters of a run stopped after those epochs
-    same, finished, _ = xor_run(err.epoch)
+    # a run of just those epochs checks the loss after its last update too, which has
+    # exploded: it raises one epoch earlier and keeps what a run one epoch shorter ends with
+    same, finished, again = xor_run(err.epoch)
+    assert finished is None
+    assert again is not None
+    assert (again.epoch, again.history.loss) == (err.epoch - 1, history.loss[:-1])
+    shorter, finished, _ = xor_run(err.epoch - 1)
     assert finished is not None
-    assert model.state_dict() == same.state_dict()
-    assert finished.loss == history.loss
+    assert finished.loss == history.loss[:-1]
+    assert same.state_dict() == shorter.state_dict()
 
 
 def test_a_loss_that_is_not_finite_stops_before_any_update():
@@ -91,3 +96,47 @@ def test_one_example_given_as_a_number_is_named_with_the_fix():
     with pytest.raises(TypeError, match=r"MLP: got the single number 1.0, .* write \[1.0, ...\]"):
         check_sample(1.0, 2, "MLP")
     check_sample([1.0, 2.0], 2, "MLP")
+
+
+def test_the_last_update_of_the_last_epoch_is_checked_too():
+    """lr=1e308: the one update of a one-epoch run sends the weights where every input
+    overflows; no batch's loss sees that, so the loss after it is checked."""
+    X, y = data.make_xor()
+    model = nn.MLP(2, [4, 1], "tanh", seed=0)
+    start = model.state_dict()
+    with pytest.raises(nn.DivergenceError, match="at epoch 0") as info:
+        nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=1e308), epochs=1)
+    assert model.state_dict() == start
+    assert info.value.history.epochs == 0
+
+
+def test_the_optimizer_s_state_comes_back_with_the_weights():
+    X, y = data.make_xor()
+    model = nn.MLP(2, [4, 1], "tanh", seed=0)
+    optimizer = nn.Adam(model.parameters(), lr=0.05)
+    states = []
+    nn.fit(model, X, y, optimizer=optimizer, epochs=3, callbacks=[
+        lambda epoch, history: states.append(optimizer.state_dict())])  # fmt: skip
+    optimizer.lr = 1e300  # the next epoch's first update sends the weights to 1e300
+    with pytest.raises(nn.DivergenceError):
+        nn.fit(model, X, y, optimizer=optimizer, epochs=1)
+    state = optimizer.state_dict()
+    assert (state["steps"], state["state"]) == (states[-1]["steps"], states[-1]["state"])
+
+
+def test_an_error_from_the_loss_mid_epoch_is_divergence_with_the_last_epoch_back():
+    X, y = data.make_xor()
+    model = nn.MLP(2, [4, 1], "tanh", seed=0)
+    calls = []
+
+    def loss(outputs, targets):
+        calls.append(1)
+        if len(calls) == 7:  # epoch 1, third batch: after two of its updates
+            raise ValueError("log(-0.5) is undefined")
+        return nn.mse_loss(outputs, targets)
+
+    weights = []
+    with pytest.raises(nn.DivergenceError, match="at epoch 1: an op of the loss failed"):
+        nn.fit(model, X, y, loss=loss, epochs=3, batch_size=1, seed=0, compile=False,
+               callbacks=[lambda epoch, history: weights.append(model.state_dict())])  # fmt: skip
+    assert model.state_dict() == weights[0]

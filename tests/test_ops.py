@@ -4,6 +4,7 @@ differences (float64) and sympy's exact derivatives evaluated at the same point.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import sympy as sp
 from hypothesis import given, settings
 
 from autograd import OPS, Value, grad, numeric_grad
+from autograd.testing.oracle import exact_values
 from autograd.testing.strategies import (
     Expression,
     Step,
@@ -37,11 +39,6 @@ def exact(name: str, arity: int, param: float | None) -> tuple[Any, list[Any], l
     return f, first, [[sp.diff(d, x) for x in xs] for d in first]
 
 
-def at(expr: Any, point: tuple[float, ...]) -> float:
-    """A sympy expression over x0.. evaluated at ``point``."""
-    return float(expr.evalf(subs=dict(zip(symbols(len(point)), point, strict=True))))
-
-
 def leaves_at(point: tuple[float, ...]) -> list[Value]:
     return [Value(x, label=f"x{i}") for i, x in enumerate(point)]
 
@@ -59,7 +56,7 @@ def test_forward_matches_sympy(name: str, arity: int, param: float | None) -> No
     @PER_OP
     @given(op_calls(name, arity, param))
     def check(e: Expression) -> None:
-        assert e.fn(*e.inputs).data == pytest.approx(at(f, e.inputs), **EXACT)
+        assert [e.fn(*e.inputs).data] == pytest.approx(exact_values([f], e.inputs), **EXACT)
 
     check()
 
@@ -74,7 +71,7 @@ def test_partials_match_differences_and_sympy(name: str, arity: int, param: floa
         leaves = leaves_at(e.inputs)
         node = e.fn(*leaves)
         partials = list(node.partials)
-        assert partials == pytest.approx([at(d, e.inputs) for d in first], **EXACT)
+        assert partials == pytest.approx(exact_values(first, e.inputs), **EXACT)
         assert partials == pytest.approx(numeric_grad(e.fn, e.inputs), rel=1e-5, abs=1e-6)
         node.backward()
         assert [leaf.grad for leaf in leaves] == partials
@@ -94,27 +91,42 @@ def test_second_derivatives_match_sympy(name: str, arity: int, param: float | No
     def check(e: Expression) -> None:
         leaves = leaves_at(e.inputs)
         first = grad(e.fn(*leaves), leaves, create_graph=True)
-        for row, d in zip(hessian, first, strict=True):
-            assert grad(d, leaves) == pytest.approx([at(h, e.inputs) for h in row], **EXACT)
+        for d, row in zip(first, exact_values(hessian, e.inputs), strict=True):
+            assert grad(d, leaves) == pytest.approx(row, **EXACT)
 
     check()
 
 
 @given(expressions())
 def test_random_expressions_match_sympy(e: Expression) -> None:
-    f, xs = symbolic(e), symbols(len(e.inputs))
+    f = symbolic(e)
+    value, *expected = exact_values([f, *((f, x) for x in symbols(len(e.inputs)))], e.inputs)
     leaves = leaves_at(e.inputs)
     out = e.fn(*leaves)
-    assert out.data == pytest.approx(at(f, e.inputs), rel=1e-9, abs=1e-12)
-    expected = [at(sp.diff(f, x), e.inputs) for x in xs]
+    assert out.data == pytest.approx(value, rel=1e-9, abs=1e-12)
     assert grad(out, leaves) == pytest.approx(expected, rel=1e-7, abs=1e-9), e.text
 
 
 @given(expressions(ops=["mul", "add", "sin", "exp", "tanh", "log", "div"], max_leaves=6))
 def test_random_smooth_expressions_second_derivatives_match_sympy(e: Expression) -> None:
     f, xs = symbolic(e), symbols(len(e.inputs))
+    exact = exact_values([[(f, x, y) for y in xs] for x in xs], e.inputs)
     leaves = leaves_at(e.inputs)
     first = grad(e.fn(*leaves), leaves, create_graph=True)
-    for d, x in zip(first, xs, strict=True):
-        expected = [at(sp.diff(f, x, y), e.inputs) for y in xs]
+    for d, expected in zip(first, exact, strict=True):
         assert grad(d, leaves) == pytest.approx(expected, rel=1e-7, abs=1e-9), e.text
+
+
+def test_clamp_is_min_of_max_as_its_row_says_and_a_nan_bound_propagates() -> None:
+    a, lo, hi = sp.symbols("a lo hi", real=True)
+    meaning = OPS["clamp"].symbolic(sp, a, (lo, hi))
+    for x in (-3.0, 0.0, 0.5, 3.0):
+        for bounds in ((-1.0, 1.0), (1.0, -1.0), (2.0, 2.0)):
+            leaf = Value(x)
+            out = leaf.clamp(*bounds)
+            exact = float(meaning.subs({a: x, lo: bounds[0], hi: bounds[1]}))
+            assert out.data == exact == min(max(x, bounds[0]), bounds[1])
+            out.backward()
+            assert leaf.grad == (1.0 if bounds[0] < x < bounds[1] else 0.0)
+    for bounds in ((math.nan, 1.0), (-1.0, math.nan)):
+        assert math.isnan(Value(0.5).clamp(*bounds).data)

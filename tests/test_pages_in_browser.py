@@ -18,6 +18,7 @@ from autograd import Value
 from autograd.viz import explain, page
 from chainrule.cli import main
 
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
 ACCENT = (0xE6, 0x61, 0x01)  # the highlighted node's outline
 _browser = pytest.fixture(scope="module", name="browser")(chromium)
 

@@ -17,6 +17,8 @@ from playwright.sync_api import BrowserContext
 from autograd import Value
 from autograd.viz import explain, page
 
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
+
 _browser = pytest.fixture(scope="module", name="browser")(chromium)
 
 

@@ -299,6 +299,7 @@ def test_renderer_from_environment_variable(monkeypatch: pytest.MonkeyPatch, tmp
         svg(neuron())
 
 
+@pytest.mark.slow  # a subprocess
 def test_renderer_failure_reports_its_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     failing = tmp_path / "broken-dot"
     failing.write_text("#!/bin/sh\necho 'out of ink' >&2\nexit 3\n")

@@ -97,6 +97,7 @@ def test_page_names_a_missing_folder(tmp_path: Path) -> None:
         page(neuron(), tmp_path / "nowhere" / "o.html")
 
 
+@pytest.mark.slow  # a subprocess
 def test_the_command_writes_a_page(tmp_path: Path) -> None:
     path = tmp_path / "neuron.html"
     done = subprocess.run(

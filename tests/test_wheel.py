@@ -19,6 +19,8 @@ import pytest
 
 from tests.test_notebooks import stored_state
 
+pytestmark = pytest.mark.slow  # an integration test: pytest -m "not slow" leaves it out
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("autograd", "nn", "chainrule")
 PNG = b"\x89PNG\r\n\x1a\n"

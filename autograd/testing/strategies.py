@@ -2,7 +2,8 @@
 
 ``floats_in`` draws an op's inputs, ``expressions()`` random graphs over the op table (reused
 inputs, shared subexpressions, every op inside its domain); ``symbolic`` gives the same
-function in sympy. ``@given(expressions()) def test(e): assert gradcheck(e.fn, e.inputs)``.
+function in sympy, over the ``symbols`` that ``oracle.exact_values`` evaluates exactly.
+``@given(expressions()) def test(e): assert gradcheck(e.fn, e.inputs)``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ except ImportError as err:  # pragma: no cover - exercised in a subprocess by th
 
 from autograd.errors import Param
 from autograd.ops import OPS, Interval, Op
+from autograd.testing.oracle import symbols
 from autograd.value import Value, apply
 
 KINK_MARGIN = 1e-3  # far beyond gradcheck's eps = 1e-6, so differences never straddle a kink
@@ -94,13 +96,6 @@ def rational(param: Param) -> Any:
     if type(param) is tuple:
         return tuple(rational(p) for p in param)
     return sp.Rational(repr(param))
-
-
-def symbols(n: int) -> tuple[Any, ...]:
-    """The sympy symbols ``x0 .. x(n-1)`` (real) that ``symbolic`` uses."""
-    import sympy as sp
-
-    return tuple(sp.Symbol(f"x{i}", real=True) for i in range(n))
 
 
 def floats_in(
