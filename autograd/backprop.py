@@ -13,6 +13,7 @@ loop of the engine: ``backward()``, ``grad()`` (on floats, or on Values for
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
@@ -36,14 +37,27 @@ def local_partials(node: N, on_values: bool = False) -> tuple[Any, ...]:
     return op.partials_at(node.data, map(data_of, node.parents), node.param)
 
 
+def _partials_if_finite(node: N) -> tuple[Any, ...] | None:
+    """The Values' partials of ``node``, or None where its rule fails or is not finite."""
+    try:
+        partials = local_partials(node, on_values=True)
+    except (ValueError, ArithmeticError):
+        return None
+    finite = all(math.isfinite(getattr(p, "data", p)) for p in partials)
+    return partials if finite else None
+
+
 def backpropagate(
     root: N, seed: Any, on_values: bool = False, on_edge: EdgeHook[N] | None = None
 ) -> tuple[list[N], dict[N, Any]]:
     """The graph's nodes (parents first) and ``delta`` of each node the chain rule reached,
     starting from ``delta(root) = seed``; no ``.grad`` is touched.
 
-    A node whose delta is a float 0.0 passes nothing on: every contribution it would make is
-    0 (a dead ReLU's inputs, say), so its partials are not even computed.
+    A node whose delta is exactly 0 passes nothing on: every contribution it would make is
+    0 (a dead ReLU's inputs, say), so on floats its partials are not even computed. On Values
+    the delta is a graph whose derivatives need not be 0 (``d/dz`` of ``x*y*z``'s ``d/dx`` at
+    z = 0 is y), so the rule still runs; only where it fails or is not finite (``sqrt`` at 0)
+    does the node pass nothing, the value every reading then agrees on.
     """
     order = topo_order(root)
     delta: dict[N, Any] = {root: seed}
@@ -51,9 +65,18 @@ def backpropagate(
     try:
         for node in reversed(order):
             upstream = delta.get(node)
-            if upstream is None or not node.parents or upstream == 0.0:
+            if upstream is None or not node.parents:
                 continue
-            partials = local_partials(node, on_values)
+            if not on_values:
+                if upstream == 0.0:
+                    continue
+                partials = local_partials(node)
+            elif upstream.data == 0.0:
+                partials = _partials_if_finite(node)
+                if partials is None:
+                    continue
+            else:
+                partials = local_partials(node, on_values)
             for parent, local in zip(node.parents, partials, strict=True):
                 contribution = upstream if local == 1.0 else local * upstream
                 earlier = delta.get(parent)
