@@ -37,14 +37,14 @@ def local_partials(node: N, on_values: bool = False) -> tuple[Any, ...]:
     return op.partials_at(node.data, map(data_of, node.parents), node.param)
 
 
-def _partials_if_finite(node: N) -> tuple[Any, ...] | None:
-    """The Values' partials of ``node``, or None where its rule fails or is not finite."""
+def _partials_if_finite(node: N) -> tuple[Any, ...]:
+    """The Values' partials of ``node``, or none where its rule fails or is not finite."""
     try:
         partials = local_partials(node, on_values=True)
     except (ValueError, ArithmeticError):
-        return None
+        return ()
     finite = all(math.isfinite(getattr(p, "data", p)) for p in partials)
-    return partials if finite else None
+    return partials if finite else ()
 
 
 def backpropagate(
@@ -73,7 +73,7 @@ def backpropagate(
                 partials = local_partials(node)
             elif upstream.data == 0.0:
                 partials = _partials_if_finite(node)
-                if partials is None:
+                if not partials:
                     continue
             else:
                 partials = local_partials(node, on_values)
