@@ -100,7 +100,13 @@ def hvp(f: Function, inputs: Sequence[Number], v: Sequence[Number]) -> list[floa
 
 def jvp(f: Function, inputs: Sequence[Number], tangents: Sequence[Number]) -> tuple[float, float]:
     """Forward mode: ``f(*inputs)`` and its directional derivative ``sum_j (d f / d x_j) t_j``
-    along ``tangents``, pushed forward through the graph with the ops' local partials."""
+    along ``tangents``, pushed forward through the graph with the ops' local partials.
+
+    It reads the rules as the backward pass does, mirrored: where ``backward`` skips a node
+    whose gradient is exactly 0 (so a NaN or an undefined derivative behind it never shows),
+    here an edge whose partial is exactly 0 passes nothing on, and a rule that fails makes the
+    node's tangent undefined, an error only if it reaches the output.
+    """
     if len(tangents) != len(inputs):
         raise ValueError(
             f"jvp needs one tangent per input, got {len(tangents)} for {len(inputs)} inputs"
@@ -108,13 +114,20 @@ def jvp(f: Function, inputs: Sequence[Number], tangents: Sequence[Number]) -> tu
     xs = _leaves(inputs)
     out = f(*xs)
     tangent: dict[Value, float] = {x: float(t) for x, t in zip(xs, tangents, strict=True)}
+    undefined: dict[Value, Exception] = {}
     for node in topo_order(out):
         if node.parents:
             try:
                 partials = local_partials(node)
             except (ValueError, ArithmeticError) as err:
-                raise backward_error(node.op, [p.data for p in node.parents], err) from None
-            tangent[node] = sum(
-                d * tangent.get(p, 0.0) for p, d in zip(node.parents, partials, strict=True)
-            )
+                undefined[node] = backward_error(node.op, [p.data for p in node.parents], err)
+                continue
+            edges = [(p, d) for p, d in zip(node.parents, partials, strict=True) if d != 0.0]
+            failed = next((undefined[p] for p, _ in edges if p in undefined), None)
+            if failed is not None:
+                undefined[node] = failed
+            else:
+                tangent[node] = sum((d * tangent.get(p, 0.0) for p, d in edges), 0.0)
+    if out in undefined:
+        raise undefined[out]
     return out.data, tangent.get(out, 0.0)

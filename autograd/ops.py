@@ -127,6 +127,19 @@ fn = _ByName()
 
 
 # forward functions that need more than one expression; every forward keeps NaN a NaN
+def divide(a: Any, b: Any) -> Any:
+    """``a / b``, in IEEE arithmetic where ``a`` is NaN or inf (``nan / 0.0`` is nan,
+    ``inf / -0.0`` is -inf). Python raises ZeroDivisionError for every ``x / 0.0``; for a
+    finite ``a`` that stays the error, named by ``apply``. Rules call it for a quotient whose
+    numerator may be NaN or inf, so floats give what Values (whose ``/`` is this) give."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if type(a) is not float or math.isfinite(a):  # a Value's error is named already
+            raise
+        return a * math.copysign(math.inf, b)
+
+
 def _sigmoid(a: float) -> float:
     if a >= 0.0:  # two branches so exp never overflows
         return 1.0 / (1.0 + math.exp(-a))
@@ -199,7 +212,7 @@ ROWS = (
        "a - b", "-", method=None, arity=2, domain=TWO),
     Op("mul", lambda a, b: a * b, lambda out, a, b: (b, a), lambda sp, a, b: a * b,
        "a * b; d/da = b, d/db = a", "*", method=None, arity=2, domain=TWO),
-    Op("div", lambda a, b: a / b, lambda out, a, b: (1.0 / b, -out / b), lambda sp, a, b: a / b,
+    Op("div", divide, lambda out, a, b: (1.0 / b, divide(-out, b)), lambda sp, a, b: a / b,
        "a / b; d/da = 1/b, d/db = -a/b^2", "/", method=None, arity=2,
        domain=((-3, 3), POSITIVE), requires="a nonzero divisor"),
     Op("pow", math.pow, lambda out, a, b: (b * a ** (b - 1.0), fn.xlogy(out, a)),
@@ -216,10 +229,11 @@ ROWS = (
        "c - a for a number c", "-", reflected=True, method=None, params=(1.0,)),
     Op("mulc", lambda a, c: a * c, lambda out, a, c: (c,), lambda sp, a, c: a * c,
        "a * c for a number c", "*", method=None, params=(-1.0, 2.5)),
-    Op("divc", lambda a, c: a / c, lambda out, a, c: (1.0 / c,), lambda sp, a, c: a / c,
+    Op("divc", divide, lambda out, a, c: (1.0 / c,), lambda sp, a, c: a / c,
        "a / c for a number c", "/", method=None, params=(3.0, -0.5),
        requires="a nonzero divisor"),
-    Op("rdivc", lambda a, c: c / a, lambda out, a, c: (-out / a,), lambda sp, a, c: c / a,
+    Op("rdivc", lambda a, c: divide(c, a), lambda out, a, c: (divide(-out, a),),
+       lambda sp, a, c: c / a,
        "c / a for a number c; d/da = -c/a^2", "/", reflected=True, method=None,
        domain=(POSITIVE,), params=(1.0, -2.0), requires="a nonzero divisor"),
     Op("powc", math.pow, lambda out, a, k: (k * a ** (k - 1.0) if k else 0.0,),
@@ -330,7 +344,7 @@ ROWS = (
        lambda sp, a, b: sp.Max(a, b), "the larger of a and b (half the gradient each at a tie)",
        syntax="max", arity=2, domain=TWO, smooth=False),
     Op("xlogy", lambda a, b: 0.0 if a == 0.0 and b == b else a * math.log(b),
-       lambda out, a, b: (fn.log(b), a / b),
+       lambda out, a, b: (fn.log(b), divide(a, b)),
        lambda sp, a, b: a * sp.log(b), "a log b, and 0 where a = 0; d/da = log b, d/db = a/b",
        arity=2, domain=((-3, 3), POSITIVE), requires="b > 0"),
     Op("bce", _bce, _bce_rule, lambda sp, a, y: -(y * sp.log(a) + (1 - y) * sp.log(1 - a)),
