@@ -50,4 +50,6 @@ def forward_error(op: Op, xs: Sequence[float], param: Param | None, err: Excepti
 def backward_error(op: Op | None, xs: Sequence[float], err: Exception) -> Exception:
     """The error for a rule that failed during a backward pass, naming the op and its inputs."""
     call = f"{op.name if op else ''}({', '.join(map(repr, xs))})"
+    if isinstance(err, OverflowError):
+        return OverflowError(f"backward through {call}: {err}")
     return type(err)(f"backward through {call}: the derivative is undefined ({err})")

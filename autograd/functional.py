@@ -9,11 +9,12 @@ forward pass gives a directional derivative; one backward pass gives a whole gra
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
-from autograd.backprop import backpropagate, local_partials
-from autograd.errors import backward_error
+from autograd.backprop import backpropagate, data_of, local_partials
+from autograd.errors import all_finite, backward_error
 from autograd.graph import topo_order
 from autograd.value import Number, Value
 
@@ -105,7 +106,8 @@ def jvp(f: Function, inputs: Sequence[Number], tangents: Sequence[Number]) -> tu
     It reads the rules as the backward pass does, mirrored: where ``backward`` skips a node
     whose gradient is exactly 0 (so a NaN or an undefined derivative behind it never shows),
     here an edge whose partial is exactly 0 passes nothing on, and a rule that fails makes the
-    node's tangent undefined, an error only if it reaches the output.
+    node's tangent undefined, an error only if it reaches the output; so is a tangent that
+    overflows a float (``backward`` raises for its gradient too).
     """
     if len(tangents) != len(inputs):
         raise ValueError(
@@ -127,7 +129,15 @@ def jvp(f: Function, inputs: Sequence[Number], tangents: Sequence[Number]) -> tu
             if failed is not None:
                 undefined[node] = failed
             else:
-                tangent[node] = sum((d * tangent.get(p, 0.0) for p, d in edges), 0.0)
+                ts = [tangent.get(p, 0.0) for p, _ in edges]
+                tangent[node] = t = sum((d * ti for (_, d), ti in zip(edges, ts, strict=True)), 0.0)
+                if not math.isfinite(t) and all_finite(
+                    [*ts, *map(data_of, node.parents)], node.param
+                ):
+                    overflow = OverflowError("a tangent beyond 1.8e308 is not finite")
+                    undefined[node] = backward_error(
+                        node.op, [p.data for p in node.parents], overflow
+                    )
     if out in undefined:
         raise undefined[out]
     return out.data, tangent.get(out, 0.0)

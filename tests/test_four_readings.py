@@ -92,3 +92,9 @@ def test_backward_values_and_jvp_agree_on_nan_parameters(
         return  # the forward itself is an error: no reading runs
     first, *others = readings(f, x)
     assert all(same(first, other) for other in others), readings(f, x)
+
+
+def test_an_overflow_inside_a_rule_is_an_error_naming_the_node_in_every_reading() -> None:
+    assert readings(lambda x: 1.0 / x, 5.9e-299) == [OverflowError] * 3
+    with pytest.raises(OverflowError, match=r"backward through rdivc\(5\.9e-299\)"):
+        (1.0 / Value(5.9e-299)).backward()
