@@ -127,6 +127,13 @@ fn = _ByName()
 
 
 # forward functions that need more than one expression; every forward keeps NaN a NaN
+def power(a: Any, b: Any) -> Any:
+    """``a ** b`` as the pow rows compute it: ``math.pow`` on floats (a ValueError at
+    ``0.0 ** -1.0``, where Python's ``**`` raises ZeroDivisionError), so a rule's power
+    fails the same way on floats as on Values."""
+    return math.pow(a, b) if type(a) is float and type(b) is float else a**b
+
+
 def divide(a: Any, b: Any) -> Any:
     """``a / b``, in IEEE arithmetic where ``a`` is NaN or inf (``nan / 0.0`` is nan,
     ``inf / -0.0`` is -inf). Python raises ZeroDivisionError for every ``x / 0.0``; for a
@@ -188,6 +195,24 @@ def _bce_rule(out: Any, a: Any, y: Any) -> tuple[Any, Any]:
     return da, fn.log(pb) - fn.log(pa)
 
 
+# Rules written so no step overflows where the derivative itself is a float: a * a is beyond
+# a float for |a| > 1.3e154, an error on Values although 1 / (1 + a^2) is merely tiny there.
+def _atan_rule(a: Any) -> Any:
+    r = 1.0 / fn.hypot(a, 1.0)  # 1 / (1 + a^2) = r^2
+    return r * r
+
+
+def _atan2_rule(a: Any, b: Any) -> tuple[Any, Any]:
+    h = fn.hypot(a, b)  # a^2 + b^2 = h^2
+    return b / h / h, -a / h / h
+
+
+def _gauss(a: Any, bound: float, k: float) -> Any:
+    # e^(-k a^2), with a held at the bound beyond which it is exactly 0.0 in floats anyway
+    c = fn.clamp(a, (-bound, bound))
+    return fn.exp(-k * c * c)
+
+
 def _dot_rule(out: Any, *xs: Any) -> tuple[Any, ...]:
     n = len(xs) // 2  # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
     return (*xs[n : 2 * n], *xs[:n]) + ((1.0,) if len(xs) % 2 else ())
@@ -215,7 +240,7 @@ ROWS = (
     Op("div", divide, lambda out, a, b: (1.0 / b, divide(-out, b)), lambda sp, a, b: a / b,
        "a / b; d/da = 1/b, d/db = -a/b^2", "/", method=None, arity=2,
        domain=((-3, 3), POSITIVE), requires="a nonzero divisor"),
-    Op("pow", math.pow, lambda out, a, b: (b * a ** (b - 1.0), fn.xlogy(out, a)),
+    Op("pow", math.pow, lambda out, a, b: (b * power(a, b - 1.0), fn.xlogy(out, a)),
        lambda sp, a, b: a**b, "a ** b; d/da = b a^(b-1), d/db = a^b log a", "**", method=None,
        arity=2, domain=(POSITIVE, (-3, 3)), requires="a base > 0, or an integer exponent",
        array="power"),
@@ -236,7 +261,7 @@ ROWS = (
        lambda sp, a, c: c / a,
        "c / a for a number c; d/da = -c/a^2", "/", reflected=True, method=None,
        domain=(POSITIVE,), params=(1.0, -2.0), requires="a nonzero divisor"),
-    Op("powc", math.pow, lambda out, a, k: (k * a ** (k - 1.0) if k else 0.0,),
+    Op("powc", math.pow, lambda out, a, k: (k * power(a, k - 1.0) if k else 0.0,),
        lambda sp, a, k: a**k, "a ** k for a number k; d/da = k a^(k-1)", "**", method=None,
        domain=(POSITIVE,), params=(-2.0, -1.0, 0.5, 2.0, 3.0),
        requires="a base >= 0 for a fractional exponent and a nonzero base for a negative one",
@@ -275,7 +300,7 @@ ROWS = (
     Op("acos", math.acos, lambda out, a: (-1.0 / fn.sqrt(1.0 - a * a),),
        lambda sp, a: sp.acos(a), "arccosine; d/da = -1/sqrt(1 - a^2)", domain=(UNIT,),
        requires="-1 <= x <= 1", array="arccos"),
-    Op("atan", math.atan, lambda out, a: (1.0 / (1.0 + a * a),), lambda sp, a: sp.atan(a),
+    Op("atan", math.atan, lambda out, a: (_atan_rule(a),), lambda sp, a: sp.atan(a),
        "arctangent; d/da = 1/(1 + a^2)", array="arctan"),
     Op("sinh", math.sinh, lambda out, a: (fn.cosh(a),), lambda sp, a: sp.sinh(a),
        "hyperbolic sine; d/da = cosh a", array="sinh"),
@@ -283,23 +308,23 @@ ROWS = (
        "hyperbolic cosine; d/da = sinh a", array="cosh"),
     Op("tanh", math.tanh, lambda out, a: (1.0 - out * out,), lambda sp, a: sp.tanh(a),
        "hyperbolic tangent; d/da = 1 - tanh^2 a", array="tanh"),
-    Op("asinh", math.asinh, lambda out, a: (1.0 / fn.sqrt(a * a + 1.0),),
+    Op("asinh", math.asinh, lambda out, a: (1.0 / fn.hypot(a, 1.0),),
        lambda sp, a: sp.asinh(a), "inverse hyperbolic sine; d/da = 1/sqrt(a^2 + 1)",
        array="arcsinh"),
-    Op("acosh", math.acosh, lambda out, a: (1.0 / fn.sqrt(a * a - 1.0),),
+    Op("acosh", math.acosh, lambda out, a: (1.0 / (fn.sqrt(a - 1.0) * fn.sqrt(a + 1.0)),),
        lambda sp, a: sp.acosh(a), "inverse hyperbolic cosine; d/da = 1/sqrt(a^2 - 1)",
        domain=((1.05, 4.0),), requires="x >= 1", array="arccosh"),
     Op("atanh", math.atanh, lambda out, a: (1.0 / (1.0 - a * a),), lambda sp, a: sp.atanh(a),
        "inverse hyperbolic tangent; d/da = 1/(1 - a^2)", domain=(UNIT,), requires="-1 < x < 1",
        array="arctanh"),
-    Op("erf", math.erf, lambda out, a: (2.0 / math.sqrt(math.pi) * fn.exp(-a * a),),
+    Op("erf", math.erf, lambda out, a: (2.0 / math.sqrt(math.pi) * _gauss(a, 28.0, 1.0),),
        lambda sp, a: sp.erf(a), "the error function; d/da = 2/sqrt(pi) e^(-a^2)"),
     Op("sigmoid", _sigmoid, lambda out, a: (out * (1.0 - out),),
        lambda sp, a: 1 / (1 + sp.exp(-a)), "1/(1 + e^-a); d/da = sigmoid(a) (1 - sigmoid(a))"),
     Op("softplus", _softplus, lambda out, a: (fn.sigmoid(a),),
        lambda sp, a: sp.log(1 + sp.exp(a)), "log(1 + e^a), without overflow; d/da = sigmoid(a)"),
     Op("gelu", lambda a: 0.5 * a * (1.0 + math.erf(a / SQRT2)),
-       lambda out, a: (0.5 * (1.0 + fn.erf(a / SQRT2)) + a * fn.exp(-0.5 * a * a) / SQRT2PI,),
+       lambda out, a: (0.5 * (1.0 + fn.erf(a / SQRT2)) + a * _gauss(a, 40.0, 0.5) / SQRT2PI,),
        lambda sp, a: a * (1 + sp.erf(a / sp.sqrt(2))) / 2,
        "a Phi(a), Phi the normal CDF; d/da = Phi(a) + a e^(-a^2/2) / sqrt(2 pi)"),
     Op("relu", lambda a: 0.0 if a <= 0.0 else a, lambda out, a: (fn.step(a),),
@@ -329,7 +354,7 @@ ROWS = (
        "a held inside [lo, hi]; d/da = 1 inside, 0 outside", kinks=(-1.0, 1.0), smooth=False,
        params=((-1.0, 1.0),)),
     # functions of two Values: x.atan2(y), ...
-    Op("atan2", math.atan2, lambda out, a, b: (b / (a * a + b * b), -a / (a * a + b * b)),
+    Op("atan2", math.atan2, lambda out, a, b: _atan2_rule(a, b),
        lambda sp, a, b: sp.atan2(a, b), "the angle of the point (b, a); d/da = b/(a^2+b^2)",
        arity=2, domain=((-3, 3), POSITIVE), array="arctan2"),
     Op("hypot", math.hypot, lambda out, a, b: (a / out, b / out),
