@@ -105,9 +105,10 @@ def jvp(f: Function, inputs: Sequence[Number], tangents: Sequence[Number]) -> tu
 
     It reads the rules as the backward pass does, mirrored: where ``backward`` skips a node
     whose gradient is exactly 0 (so a NaN or an undefined derivative behind it never shows),
-    here an edge whose partial is exactly 0 passes nothing on, and a rule that fails makes the
-    node's tangent undefined, an error only if it reaches the output; so is a tangent that
-    overflows a float (``backward`` raises for its gradient too).
+    here an edge whose partial or tangent is exactly 0 passes nothing on (so a jvp along one
+    input's axis is that input's partial derivative, whatever the others'), and a rule that
+    fails makes the node's tangent undefined, an error only if it reaches the output; so is a
+    tangent that overflows a float (``backward`` raises for its gradient too).
     """
     if len(tangents) != len(inputs):
         raise ValueError(
@@ -124,7 +125,11 @@ def jvp(f: Function, inputs: Sequence[Number], tangents: Sequence[Number]) -> tu
             except (ValueError, ArithmeticError) as err:
                 undefined[node] = backward_error(node.op, [p.data for p in node.parents], err)
                 continue
-            edges = [(p, d) for p, d in zip(node.parents, partials, strict=True) if d != 0.0]
+            edges = [
+                (p, d)
+                for p, d in zip(node.parents, partials, strict=True)
+                if d != 0.0 and (p in undefined or tangent.get(p, 0.0) != 0.0)
+            ]
             failed = next((undefined[p] for p, _ in edges if p in undefined), None)
             if failed is not None:
                 undefined[node] = failed

@@ -168,7 +168,9 @@ def finite(*values: Array) -> None:
 
 
 def gradients(total: Array) -> list[float]:
-    """The gradients as floats, a zero as 0.0 (the engine's 0.0 + delta)."""
+    """The gradients as floats, a zero as 0.0 (the engine's 0.0 + delta); NonFiniteError
+    where one is not finite (the engine names an overflow, or agrees)."""
+    finite(total)
     return (total + 0.0).tolist()  # type: ignore[no-any-return]
 
 

@@ -91,6 +91,8 @@ def program(tape: Tape) -> Callable[..., Result]:
         grads = [0.0 + (delta[j] if delta[j] is not None else 0.0) for j in wanted]
         if tape.root in tape.param_index:
             grads[tape.param_index[tape.root]] = 1.0
+        if not all(map(isfinite, grads)):  # an overflow is the engine's named error
+            raise NonFiniteError
         return loss, grads, [vals[j] for j in outputs]
 
     return run

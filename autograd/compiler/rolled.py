@@ -18,7 +18,7 @@ from typing import Any
 
 from autograd.compiler.emit import emit
 from autograd.compiler.source import literal
-from autograd.compiler.straight import check_lines, pattern
+from autograd.compiler.straight import check_lines, pattern, return_lines
 from autograd.compiler.trace import Tape
 from autograd.value import Value
 
@@ -158,5 +158,5 @@ def rolled_source(tape: Tape, plan: Plan) -> str:
     lines += ["        " + line for line in row_code.backward]
     grads = [f"{deltas[p]} + 0.0" for p in tape.params]
     outs = [tail_values.get(v) or literal(v.data) for v in tape.output_values()]
-    lines.append(f"    return {loss}, [{', '.join(grads)}], [{', '.join(outs)}]")
+    lines += ["    " + line for line in return_lines(loss, grads, outs)]
     return "\n".join(lines) + "\n"

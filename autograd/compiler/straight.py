@@ -32,8 +32,11 @@ def pattern(shape: Any, names: list[str]) -> str:
 
 
 def globals_for_generated_code() -> dict[str, Any]:
-    """What generated code may call: each row's forward and rule, inf, nan, NonFiniteError."""
-    return {**namespace(), **rule_names(), "NonFiniteError": NonFiniteError}
+    """What generated code may call: each row's forward and rule, inf, nan, NonFiniteError
+    and the builtin sum."""
+    # builtin_sum: the row "sum" takes the name sum
+    scope = {**namespace(), **rule_names(), "NonFiniteError": NonFiniteError}
+    return {**scope, "builtin_sum": sum}
 
 
 def namer(tape: Tape, readable: bool) -> tuple[dict[Value, str], dict[Value, str]]:
@@ -98,8 +101,16 @@ def straight_source(tape: Tape, readable: bool | None = None) -> str:
     reached = code.assigned | ({deltas[root]} if root in wanted else set())
     grads = [f"{deltas[p]} + 0.0" if deltas[p] in reached else "0.0" for p in tape.params]
     outs = [values.get(v) or literal(v.data) for v in tape.output_values()]
-    lines.append(f"    return {loss}, [{', '.join(grads)}], [{', '.join(outs)}]")
+    lines += ["    " + line for line in return_lines(loss, grads, outs)]
     return "\n".join(lines) + "\n"
+
+
+def return_lines(loss: str, grads: list[str], outs: list[str]) -> list[str]:
+    """The step's last lines: the gradients checked finite as the engine checks them (a
+    gradient that overflows is its named error there, so the step goes to the engine), then
+    ``return loss, gradients, outputs``."""
+    return [f"G = [{', '.join(grads)}]", "if not -inf < builtin_sum(G) < inf:",
+            "    raise NonFiniteError", f"return {loss}, G, [{', '.join(outs)}]"]  # fmt: skip
 
 
 def build(source: str, name: str = "<compiled step>") -> Any:
