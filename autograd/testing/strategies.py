@@ -9,6 +9,7 @@ function in sympy, over the ``symbols`` that ``oracle.exact_values`` evaluates e
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,6 +30,11 @@ from autograd.value import Value, apply
 
 KINK_MARGIN = 1e-3  # far beyond gradcheck's eps = 1e-6, so differences never straddle a kink
 NARY_ARITIES = (1, 2, 3, 5)  # the arities the op tests give n-ary ops (sum, dot)
+# the edges of float arithmetic and of the ops' domains: signed zeros, the smallest
+# subnormal and normal floats, near-overflow magnitudes, NaN, infinities, +-1 (asin, acosh,
+# atanh, log1p), and a few ordinary numbers between them
+EDGE_VALUES = (0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 5.9e-299, 1e300, -1e300,
+               math.nan, math.inf, -math.inf, 1.0, -1.0, 0.5, -2.0, 3.0)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,49 @@ def _draw_expression(
     )
     assume(expression.steps)  # rare: no drawn step fitted its op's domain
     return expression
+
+
+def edge_expressions(
+    ops: Sequence[str] | None = None, max_steps: int = 4, n_inputs: int = 2
+) -> st.SearchStrategy[Expression]:
+    """Small graphs over ``ops`` (all rows by default) at ``EDGE_VALUES``: inputs and the ops'
+    numbers drawn from them, every domain ignored. A step is kept where its forward has a
+    value (``apply`` does not raise), so each graph can be differentiated, or fail to be."""
+    if max_steps < 1 or n_inputs < 1:
+        raise ValueError(f"edge_expressions needs max_steps, n_inputs >= 1, got {max_steps}")
+    return _draw_edge_expression(_rows(ops), max_steps, n_inputs)
+
+
+@st.composite
+def _draw_edge_expression(
+    draw: st.DrawFn, rows: list[Op], max_steps: int, n_inputs: int
+) -> Expression:
+    edge = st.sampled_from(EDGE_VALUES)
+    inputs = draw(st.tuples(*[edge] * n_inputs))
+    values, steps = list(inputs), list[Step]()
+    for _ in range(draw(st.integers(1, max_steps))):
+        op = draw(st.sampled_from(rows))
+        newest = len(values) - 1  # the first argument is one of the two newest: steps chain
+        first = draw(st.integers(max(newest - 1, 0), newest))
+        rest = [
+            draw(st.integers(0, newest))
+            for _ in range((op.arity or draw(st.sampled_from(NARY_ARITIES))) - 1)
+        ]
+        numbers = [p for p in op.params if type(p) is float]
+        param = (
+            draw(st.sampled_from([*op.params, *EDGE_VALUES]))
+            if numbers
+            else (draw(st.sampled_from(op.params)) if op.params else None)
+        )
+        args = (first, *rest)
+        try:
+            out = apply(op, *(Value(values[i]) for i in args), param=param)
+        except (ValueError, ArithmeticError):
+            continue
+        values.append(out.data)
+        steps.append(Step(op.name, args, param))
+    assume(steps)
+    return Expression(inputs, _prune(steps, n_inputs))
 
 
 def _assemble(inputs: tuple[float, ...], raw: list[Any], max_leaves: int) -> Expression:
