@@ -47,6 +47,16 @@ def _partials_if_finite(node: N) -> tuple[Any, ...]:
     return partials if finite else ()
 
 
+def _add_zero(earlier: Any, zero: Any) -> Any:
+    """``earlier + zero`` for a Value ``zero`` whose data is 0.0 or -0.0, with the data the
+    float reading has, which adds nothing (0.0 where there was nothing): the graph keeps
+    ``zero``'s derivatives, the signs of zeros stay those of floats. (``-z + 0.0`` is +0.0
+    whatever the sign of z, and ``e - 0.0`` is e, -0.0 included.)"""
+    if earlier is None:
+        return zero + 0.0
+    return earlier - (-zero + 0.0)
+
+
 def _check_overflow(node: N, upstream: Any, earlier: Any) -> None:
     """A non-finite gradient made from finite numbers (the inputs, the op's number, the
     upstream and earlier gradients) overflowed: an error naming the node, never a silent
@@ -92,8 +102,12 @@ def backpropagate(
             for parent, local in zip(node.parents, partials, strict=True):
                 contribution = upstream if local == 1.0 else local * upstream
                 earlier = delta.get(parent)
-                delta[parent] = total = contribution if earlier is None else earlier + contribution
-                # one isfinite per edge: 2.5% more instructions on the demo step (callgrind)
+                if on_values and upstream.data == 0.0:
+                    total = _add_zero(earlier, contribution)
+                else:
+                    total = contribution if earlier is None else earlier + contribution
+                delta[parent] = total
+                # this and the zero test above: 2.8% more instructions on the demo step (callgrind)
                 if not math.isfinite(total.data if on_values else total):
                     _check_overflow(node, upstream, earlier)
                 if on_edge is not None:

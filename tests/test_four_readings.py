@@ -132,8 +132,8 @@ def gradient_readings(e: Expression) -> tuple[Outcome, Outcome, Outcome]:
 
 
 def agree(a: float, b: float, rounding: float = 0.0) -> bool:
-    """The same number, NaN equal to NaN; a zero's sign is not compared (the readings add
-    a path's -0.0 in different orders, and -0.0 + 0.0 is 0.0), nor, with ``rounding``,
+    """The same number, NaN equal to NaN, for tangents: a zero's sign is not compared (jvp
+    skips an edge whose partial is -0.0, backward adds its -0.0), nor, with ``rounding``,
     the last bits of a sum of several paths."""
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
@@ -143,13 +143,14 @@ def agree(a: float, b: float, rounding: float = 0.0) -> bool:
 
 def disagreement(e: Expression) -> str | None:
     """How the readings of ``e``'s gradient differ, None where they agree: Values as floats,
-    error for error and number for number; tangents as floats, error for error, and number
-    for number where neither saw a NaN or an inf (a 0 times a NaN is skipped by backward
-    where the 0 is nearer the output, by jvp where it is nearer the input)."""
+    error for error and bit for bit (the signs of zeros too); tangents as floats, error for
+    error, and number for number where neither saw a NaN or an inf (a 0 times a NaN is
+    skipped by backward where the 0 is nearer the output, by jvp where it is nearer the
+    input)."""
     floats, values, tangents = gradient_readings(e)
     if not isinstance(floats, list) or not isinstance(values, list):
         return None if floats == values else f"floats {floats} but Values {values}"
-    if not all(map(agree, floats, values)):
+    if not all(map(same, floats, values)):
         return f"floats {floats} but Values {values}"
     if not isinstance(tangents, list):
         return f"floats {floats} but tangents {tangents}"
@@ -186,3 +187,10 @@ def test_a_compiled_step_whose_gradient_overflows_gives_the_engine_s_error(backe
     w.data = 5.9e-299  # replayed where d/dw = -1/w^2 is beyond a float
     with pytest.raises(OverflowError, match=r"backward through rdivc\(5\.9e-299\)"):
         step()
+
+
+def test_a_zero_gradient_on_values_keeps_the_sign_floats_give_it() -> None:
+    x = Value(0.5)
+    y = (math.inf - x).sign()  # sign passes 0.0 to inf - x, whose partial is -1.0
+    assert math.copysign(1.0, grad(y, [x])[0]) == 1.0
+    assert math.copysign(1.0, grad(y, [x], create_graph=True)[0].data) == 1.0
