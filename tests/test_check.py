@@ -115,8 +115,10 @@ def test_nan_and_inf_fail() -> None:
         GradcheckError, match=r"input 0: analytic nan vs numeric nan \(not finite\)"
     ):
         gradcheck(lambda x: x * math.nan, [1.0])
+    # a rule that gives inf at a finite point is the engine's own error, naming the node,
+    # before gradcheck compares anything (the same in every reading of the rule)
     infinite = op_with_rule("steep", lambda a: a, lambda out, a: (math.inf,))
-    with pytest.raises(GradcheckError, match=r"input 0: analytic inf vs numeric 1 \(not finite\)"):
+    with pytest.raises(OverflowError, match=r"backward through steep\(1.0\).*not finite"):
         gradcheck(lambda x: apply(infinite, x), [1.0])
     assert not gradcheck(lambda x: x * math.nan, [1.0], raise_exception=False)
 
