@@ -89,11 +89,12 @@ def backpropagate(
             upstream = delta.get(node)
             if upstream is None or not node.parents:
                 continue
+            zero = upstream.data == 0.0 if on_values else upstream == 0.0
             if not on_values:
-                if upstream == 0.0:
+                if zero:
                     continue
                 partials = local_partials(node)
-            elif upstream.data == 0.0:
+            elif zero:
                 partials = _partials_if_finite(node)
                 if not partials:
                     continue
@@ -102,7 +103,7 @@ def backpropagate(
             for parent, local in zip(node.parents, partials, strict=True):
                 contribution = upstream if local == 1.0 else local * upstream
                 earlier = delta.get(parent)
-                if on_values and upstream.data == 0.0:
+                if zero:  # on Values only: floats with a zero upstream were skipped
                     total = _add_zero(earlier, contribution)
                 else:
                     total = contribution if earlier is None else earlier + contribution
