@@ -140,13 +140,14 @@ Timeout = float | None | Literal["auto"]
 def _drawing(root: Value, options: dict[str, Any], timeout: Timeout) -> tuple[str, Any]:
     """The DOT text, and the keywords for ``run_renderer``: a time limit (``"auto"``:
     ``RENDER_TIMEOUT``, or none for a huge picture) and, for a huge one, progress messages."""
-    lines = _lines(root, options)
+    opts = _options(root, options)  # once: with a seed it runs a backward pass
+    lines = statements(root, opts)
     huge = bool(options.get("huge"))
     if timeout == "auto":
         timeout = None if huge else RENDER_TIMEOUT
     progress = ""
     if huge:
-        boxes = Scene(root, _options(root, options)).size()
+        boxes = Scene(root, opts).size()
         progress = f"autograd.viz: drawing {boxes:,} boxes (huge=True)"
     return source(lines), {"timeout": timeout, "progress": progress}
 
