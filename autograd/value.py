@@ -61,7 +61,7 @@ def _with_number(op: Op) -> Callable[..., Value]:
         if not numbers and op.default is None:
             raise TypeError(f"{op.method}() needs its parameter, as in x.{op.method}{op.params[0]}")
         given = numbers[0] if len(numbers) == 1 else numbers or op.default
-        return apply(op, self, *values, param=as_param(given, op))
+        return apply(op, self, *values, param=given)  # apply converts it, naming the op
 
     return _named(method, op)
 
