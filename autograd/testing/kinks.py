@@ -43,7 +43,7 @@ def kink_at(f: Callable[..., Any], point: Sequence[float], i: int, eps: float) -
     for nodes in zip(*graphs, strict=True):
         node = nodes[1]
         kinks = node.op.kinks if node.op is not None else ()
-        if len({n.op for n in nodes}) != 1 or not kinks or node.op is None:
+        if len({n.op for n in nodes}) != 1 or not kinks:
             continue
         for kink in kinks:
             sides = {_side(n.parents[0].data, kink) for n in nodes}
