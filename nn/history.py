@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
@@ -27,3 +27,10 @@ class History:
     def epochs(self) -> int:
         """How many epochs ran."""
         return len(self.loss)
+
+    def truncate(self, epochs: int) -> None:
+        """Keep the first ``epochs`` epochs of every per-epoch column."""
+        for column in fields(self):
+            value = getattr(self, column.name)
+            if isinstance(value, list):
+                del value[epochs:]

@@ -91,8 +91,9 @@ class _Trainer:
             arrays = self.arrays
             if self.compiled is not None:  # the same numbers, from generated code
                 loss, outputs, grads = self.compiled.run(xb, yb)
-                if self.compiled.fallback():
-                    warn_engine(self.compiled.fallback())
+                why = self.compiled.fallback()
+                if why:
+                    warn_engine(why)
                     if arrays is not None:
                         arrays.stop(self.compiled.step, grads)
                     self.compiled = self.arrays = arrays = None
@@ -174,9 +175,7 @@ def _epoch_or_stop(
         for (m, attr), saved in zip(trainer.buffers, buffers, strict=True):
             getattr(m, attr)[:] = saved
         trainer.optimizer.load_state_dict(state)
-        for column in (history.loss, history.accuracy, history.lr, history.grad_norm,
-                       history.layer_grad_norms, history.seconds):  # fmt: skip
-            del column[epochs:]
+        history.truncate(epochs)
         history.stopped = "diverged"
         reason = str(err) if isinstance(err, Diverging) else f"{_what(err)} ({err})"
         raise DivergenceError(reason, history.epochs, history, trainer.optimizer.lr) from None
