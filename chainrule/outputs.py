@@ -15,7 +15,7 @@ from chainrule.classes import classes
 from chainrule.datasets import DATASETS
 from chainrule.options import CommandError, percent
 from chainrule.plots import save_png
-from chainrule.report import write_neuron_picture, write_report
+from chainrule.report import neuron_in_the_loss, write_neuron_picture, write_report
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -45,14 +45,15 @@ def write_outputs(run: Run, out: Path) -> None:
     """Write the files of ``FILES`` this run has into ``out``, in that order: metrics.json
     last, so its presence means the run finished. An earlier run's metrics.json goes first: a
     run that stops half-way through the others leaves none, not the old one beside a mix."""
+    neuron = neuron_in_the_loss(run)  # once: the picture and the report show the same pass
     writers: dict[str, Callable[[Path], object]] = {
         "curves.png": lambda path: save_png(_curves(run), path),
         "boundary.png": lambda path: save_png(_boundary(run), path),
         "confusion.png": lambda path: save_png(plot_confusion(classes(run).confusion), path),
         "mistakes.png": lambda path: save_png(_mistakes(run), path),
         "model.json": lambda path: nn.save(run.model, path),
-        "neuron.svg": lambda path: write_neuron_picture(run, path),
-        "report.html": lambda path: write_report(run, out, path, _pictures(run)),
+        "neuron.svg": lambda path: write_neuron_picture(neuron[0], path),
+        "report.html": lambda path: write_report(run, neuron, out, path, _pictures(run)),
         "metrics.json": lambda path: write_atomically(path, _json(metrics(run))),
     }
     for name, write in [("metrics.json", _remove), *((n, writers[n]) for n in written(run))]:

@@ -57,11 +57,10 @@ def neuron_in_the_loss(run: Run) -> tuple[Value, list[float]]:
     return neuron_output(loss, prefix), list(point)
 
 
-def write_neuron_picture(run: Run, path: Path) -> Path:
-    """``neuron.svg`` (and ``neuron.dot``): the neuron of :func:`neuron_in_the_loss` with the
-    gradients the report's stepper ends with, what flows back through the neuron from
+def write_neuron_picture(a: Value, path: Path) -> Path:
+    """``neuron.svg`` (and ``neuron.dot``): the neuron ``a`` of :func:`neuron_in_the_loss` with
+    the gradients the report's stepper ends with, what flows back through the neuron from
     ``delta(a) = dL/da``; the caption names the inputs whose whole gradient is more."""
-    a = neuron_in_the_loss(run)[0]
     return render(a, path, edge_labels=True, seed=a.grad)
 
 
@@ -112,10 +111,13 @@ def _model(run: Run) -> str:
             f"{len(model.parameters())} parameters</pre>\n{_table(layers + settings)}")  # fmt: skip
 
 
-def write_report(run: Run, out: Path, path: Path, pictures: dict[str, str]) -> Path:
+def write_report(
+    run: Run, neuron: tuple[Value, list[float]], out: Path, path: Path, pictures: dict[str, str]
+) -> Path:
     """The report page at ``path``, with the PNGs already written into ``out`` inlined
-    (``pictures``: file name -> what it shows)."""
-    a, point = neuron_in_the_loss(run)
+    (``pictures``: file name -> what it shows) and the stepper on ``neuron``, what
+    :func:`neuron_in_the_loss` returned."""
+    a, point = neuron
     where = ", ".join(f"x{i + 1} = {x:.4g}" for i, x in enumerate(point[:4]))
     where += f", ... ({len(point)} inputs)" if len(point) > 4 else ""
     name = a.label.rpartition(".")[0]
